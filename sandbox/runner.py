@@ -1,0 +1,182 @@
+"""``run()``: compile (when the language needs it) and run one program in the box."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import tempfile
+
+from . import box
+from .api import CE, MLE, OK, OLE, RE, SE, TLE, RunRequest, RunResult
+from .config import settings
+from .languages import HARNESS_DIR, HOST_HARNESS_DIR, LANGUAGES, Language, expand
+
+COMPILE_LIMITS = dict(cpu_s=15.0, wall_s=30.0, memory_mb=1024, pids=128, output_bytes=64 * 1024,
+                      stderr_bytes=64 * 1024, file_mb=256, tmpfs_mb=256)
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+
+
+def default_wall_limit(time_limit_s: float) -> float:
+    return max(2 * time_limit_s, time_limit_s + 1.0)
+
+
+class Workspace:
+    """A fresh per-run directory on the host; its ``box`` subdir is bound at /box.
+
+    Files are created with O_EXCL|O_NOFOLLOW relative to the directory fd and
+    the tree is removed with shutil.rmtree, which does not follow symlinks
+    (fd-based on Linux; checked by check_host).
+    """
+
+    def __enter__(self) -> "Workspace":
+        os.makedirs(settings.work_root, mode=0o711, exist_ok=True)
+        self.root = tempfile.mkdtemp(prefix="run-", dir=settings.work_root)
+        self.box = os.path.join(self.root, "box")
+        os.mkdir(self.box, 0o755)
+        if os.geteuid() == 0:
+            os.chown(self.box, settings.sandbox_uid, settings.sandbox_gid)
+        return self
+
+    def write(self, name: str, text: str) -> None:
+        if not _SAFE_NAME.match(name):
+            raise ValueError(f"unsafe file name {name!r}")
+        dir_fd = os.open(self.box, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=dir_fd)
+        finally:
+            os.close(dir_fd)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def limits_for(language: Language, time_limit_s: float, memory_limit_mb: int, output_limit_bytes: int,
+               wall_limit_s: float | None = None) -> box.BoxLimits:
+    return box.BoxLimits(
+        cpu_s=time_limit_s,
+        wall_s=wall_limit_s or default_wall_limit(time_limit_s),
+        memory_mb=memory_limit_mb + language.memory_overhead_mb,
+        pids=language.pids,
+        output_bytes=output_limit_bytes,
+        stderr_bytes=max(output_limit_bytes, 16 * 1024),
+        stack_mb=memory_limit_mb,
+        tmpfs_mb=min(max(memory_limit_mb, 16), 256),
+    )
+
+
+def binds_for(language: Language, harness: bool = False) -> list[tuple[str, str]]:
+    binds = list(language.binds()) if language.binds else []
+    if harness:
+        binds.append((HOST_HARNESS_DIR, HARNESS_DIR))
+    return binds
+
+
+def verdict_for(outcome: box.BoxOutcome, language: Language | None = None) -> str:
+    """Map a box outcome to OK/RE/TLE/MLE/OLE/SE (limits first, then the exit status)."""
+    if not outcome.ok:
+        return SE
+    if outcome.output_exceeded or outcome.file_size_exceeded:
+        return OLE
+    if outcome.oom:
+        return MLE
+    if outcome.wall_timeout or outcome.cpu_exceeded:
+        return TLE
+    if outcome.exit_code == 0 and outcome.signal is None:
+        return OK
+    if language is not None:
+        tail = outcome.stderr[-4096:]
+        if any(marker.encode() in tail for marker in language.memory_error_markers):
+            return MLE
+    return RE
+
+
+def decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def result_from_outcome(outcome: box.BoxOutcome, language: Language | None, compile_output: str = "") -> RunResult:
+    verdict = verdict_for(outcome, language)
+    message = outcome.message
+    if not message:
+        message = {
+            OLE: "output limit exceeded",
+            MLE: "memory limit exceeded",
+            TLE: "wall-clock limit exceeded" if outcome.wall_timeout else "CPU time limit exceeded",
+        }.get(verdict, "")
+        if verdict == RE and outcome.signal is not None:
+            try:
+                message = f"killed by signal {signal.Signals(outcome.signal).name}"
+            except ValueError:
+                message = f"killed by signal {outcome.signal}"
+        elif verdict == RE:
+            message = f"exit code {outcome.exit_code}"
+    return RunResult(
+        verdict=verdict,
+        exit_code=outcome.exit_code,
+        signal=outcome.signal,
+        stdout=decode(outcome.stdout),
+        stderr=decode(outcome.stderr),
+        time_ms=outcome.cpu_ms,
+        wall_ms=outcome.wall_ms,
+        memory_kb=outcome.memory_kb,
+        compile_output=compile_output,
+        message=message,
+    )
+
+
+def compile_in(workspace: Workspace, language: Language, file_name: str) -> RunResult | None:
+    """Compile inside the box. None when there is nothing to compile; otherwise a
+    RunResult whose verdict is OK (compiled), CE or SE."""
+    if language.compile is None:
+        return None
+    stem = os.path.splitext(file_name)[0]
+    argv = expand(language.compile, file=file_name, stem=stem, memory_mb=COMPILE_LIMITS["memory_mb"])
+    outcome = box.execute(box.BoxRun(
+        argv=argv, workdir=workspace.box, limits=box.BoxLimits(**COMPILE_LIMITS),
+        binds=binds_for(language), env=language.env,
+    ))
+    output = decode(outcome.stdout + outcome.stderr)
+    if not outcome.ok:
+        return RunResult(verdict=SE, message=outcome.message, wall_ms=outcome.wall_ms)
+    verdict = verdict_for(outcome)
+    result = RunResult(verdict=OK if verdict == OK else CE, exit_code=outcome.exit_code, signal=outcome.signal,
+                       time_ms=outcome.cpu_ms, wall_ms=outcome.wall_ms, memory_kb=outcome.memory_kb,
+                       compile_output=output)
+    if verdict != OK:
+        result.message = {TLE: "compilation exceeded its time limit", MLE: "compilation exceeded its memory limit",
+                          OLE: "compiler output too large"}.get(verdict, "compilation failed")
+    return result
+
+
+def run(request: RunRequest) -> RunResult:
+    """Run ``request.source`` with ``request.stdin`` under the request's limits."""
+    language = LANGUAGES.get(request.language)
+    if language is None:
+        return RunResult(verdict=SE, message=f"unknown language {request.language!r} (known: {', '.join(LANGUAGES)})")
+    problem = box.host_problem()
+    if problem:
+        return RunResult(verdict=SE, message=problem)
+    with Workspace() as workspace:
+        file_name = language.source_name(request.source)
+        try:
+            workspace.write(file_name, request.source)
+            for name, text in request.files.items():
+                workspace.write(name, text)
+        except (ValueError, OSError) as exc:
+            return RunResult(verdict=SE, message=f"cannot prepare the work dir: {exc}")
+        compiled = compile_in(workspace, language, file_name)
+        if compiled is not None and compiled.verdict != OK:
+            return compiled
+        stem = os.path.splitext(file_name)[0]
+        limits = limits_for(language, request.time_limit_s, request.memory_limit_mb, request.output_limit_bytes,
+                            request.wall_limit_s)
+        argv = expand(language.run, file=file_name, stem=stem, memory_mb=request.memory_limit_mb) + list(request.args)
+        outcome = box.execute(box.BoxRun(
+            argv=argv, workdir=workspace.box, limits=limits, writable=True,
+            stdin=request.stdin.encode("utf-8"), binds=binds_for(language), env=language.env,
+        ))
+        return result_from_outcome(outcome, language, compiled.compile_output if compiled else "")

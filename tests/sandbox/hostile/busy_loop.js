@@ -1,0 +1,3 @@
+// expect: TLE
+// Burn CPU forever in node.
+for (;;) {}

@@ -1,0 +1,4 @@
+# expect: TLE
+# Burn CPU forever.
+while True:
+    pass

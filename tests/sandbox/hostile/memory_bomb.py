@@ -1,0 +1,5 @@
+# expect: MLE
+# Allocate and touch memory without bound.
+chunks = []
+while True:
+    chunks.append(bytearray(8 * 1024 * 1024))

@@ -1,0 +1,4 @@
+# expect: RE
+# Reads input that was never given: EOF, not a hang.
+value = input()
+print("got", value)
