@@ -1,0 +1,166 @@
+"""Settings for InterviewPrep.
+
+Everything a deployment changes comes from the environment (see `.env.example`
+and the README). The defaults are the embedded, single-machine ones: SQLite in
+`var/`, a Celery broker on the filesystem in `var/`, a secret generated once
+into `var/`. Nothing secret and no DEBUG=True lives in this file.
+"""
+
+from pathlib import Path
+
+from interviewprep.env import (
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    secret_key_from,
+    sqlite_database,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("INTERVIEWPREP_VAR_DIR", str(BASE_DIR / "var")))
+
+SECRET_KEY = secret_key_from(VAR_DIR)
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "interviewprep",
+    "questions",
+    "sessions.apps.InterviewSessionsConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "interviewprep.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+            "builtins": ["template_partials.templatetags.partials", "interviewprep.templatetags.markdown"],
+        },
+    },
+]
+
+WSGI_APPLICATION = "interviewprep.wsgi.application"
+ASGI_APPLICATION = "interviewprep.asgi.application"
+
+_database_url = env_str("DATABASE_URL")
+DATABASES = {
+    "default": database_from_url(_database_url, base_dir=BASE_DIR)
+    if _database_url
+    else sqlite_database(VAR_DIR / "db.sqlite3")
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production sets STATIC_ROOT and runs collectstatic; without it (make run) WhiteNoise
+# serves straight from static/ through the finders.
+STATIC_ROOT = env_str("STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+
+# Cookies and transport. Production turns these on through the environment.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+
+# Celery. Without CELERY_BROKER_URL the broker is kombu's filesystem transport in
+# var/, so one machine gets a real worker process with no Redis to install.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
+CELERY_BROKER_DIR = VAR_DIR / "broker"
+if CELERY_BROKER_URL == "filesystem://":
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=30)}
+CELERY_TASK_IGNORE_RESULT = True  # results live in the database, on the Submission row
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+SANDBOX_QUEUE = env_str("SANDBOX_QUEUE", "sandbox")
+CELERY_TASK_ROUTES = {"sessions.tasks.*": {"queue": SANDBOX_QUEUE}}
+# One sandbox run at a time per worker process: runs are CPU-bound and short, so
+# prefetching more would park runs behind a slow one while another worker idles.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "recover-submissions": {"task": "sessions.tasks.recover_submissions", "schedule": 60.0},
+}
+
+# Limits for code runs (per test). The sandbox enforces them; these are the defaults
+# and the ceilings a question may ask for.
+RUN_TIME_LIMIT_S = env_float("RUN_TIME_LIMIT_S", 2.0, minimum=0.1)
+RUN_MEMORY_LIMIT_MB = env_int("RUN_MEMORY_LIMIT_MB", 256, minimum=16)
+RUN_MAX_TIME_LIMIT_S = env_float("RUN_MAX_TIME_LIMIT_S", 10.0, minimum=0.1)
+RUN_MAX_MEMORY_LIMIT_MB = env_int("RUN_MAX_MEMORY_LIMIT_MB", 1024, minimum=16)
+RUN_MAX_SOURCE_BYTES = env_int("RUN_MAX_SOURCE_BYTES", 64 * 1024, minimum=1024)
+RUN_MAX_STDIN_BYTES = env_int("RUN_MAX_STDIN_BYTES", 64 * 1024, minimum=0)
+# A submission still "running" after this long lost its worker; the sweep fails or re-queues it.
+SUBMISSION_STALE_AFTER_S = env_int("SUBMISSION_STALE_AFTER_S", 300, minimum=10)
+# Whether `load_pack` runs reference solutions through the sandbox. On by default;
+# a machine without the sandbox can switch it off to load packs by structure alone.
+PACK_VERIFY_REFERENCE = env_bool("PACK_VERIFY_REFERENCE", True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

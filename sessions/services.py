@@ -1,0 +1,207 @@
+"""Writes and workflows for sessions: creating code runs, executing them, recovering lost ones."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+import sandbox
+from questions.models import Question
+from sessions.models import Submission
+
+logger = logging.getLogger(__name__)
+
+# A run whose worker vanished is tried once more, then failed with a message.
+MAX_ATTEMPTS = 2
+RUNNER_UNAVAILABLE = "The code runner is unavailable right now; your code is saved, please try again in a moment."
+
+
+def submission_create(
+    *,
+    user,
+    language: str,
+    source: str,
+    kind: str = Submission.Kind.RUN,
+    question: Question | None = None,
+    stdin: str | None = None,
+) -> Submission:
+    """Validate and queue a run. Raises ValidationError with a message for the user; saves nothing then."""
+    errors: dict[str, str] = {}
+    if language not in sandbox.LANGUAGES:
+        errors["language"] = f"Unknown language {language!r}; choose one of {', '.join(sorted(sandbox.LANGUAGES))}."
+    if kind not in Submission.Kind.values:
+        errors["kind"] = "Choose Run or Submit."
+    if not source.strip():
+        errors["source"] = "There is no code to run."
+    elif len(source.encode()) > settings.RUN_MAX_SOURCE_BYTES:
+        errors["source"] = f"The code is over the {settings.RUN_MAX_SOURCE_BYTES // 1024} KiB limit."
+    if stdin is not None and len(stdin.encode()) > settings.RUN_MAX_STDIN_BYTES:
+        errors["stdin"] = f"The input is over the {settings.RUN_MAX_STDIN_BYTES // 1024} KiB limit."
+    if kind == Submission.Kind.SUBMIT:
+        if question is None or question.kind != Question.Kind.CODING:
+            errors["kind"] = "Only a coding question can be submitted for judging."
+        elif stdin is not None:
+            errors["stdin"] = "Submit runs every test; custom input only goes with Run."
+    if question is not None and question.kind == Question.Kind.CODING and question.mode == Question.Mode.FUNCTION:
+        if language not in ("python", "javascript"):
+            errors["language"] = "This question calls a function; answer it in Python or JavaScript."
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            user=user, question=question, kind=kind, language=language, source=source, stdin=stdin
+        )
+        transaction.on_commit(lambda: _enqueue(submission.pk))
+    return submission
+
+
+def _enqueue(submission_id: int) -> None:
+    from sessions.tasks import run_submission  # the task module imports this one
+
+    try:
+        run_submission.delay(submission_id)
+    except Exception:  # the broker is down: say so instead of leaving the run queued forever
+        logger.exception("could not enqueue submission %s", submission_id)
+        Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED).update(
+            status=Submission.Status.ERROR, message=RUNNER_UNAVAILABLE, finished_at=timezone.now()
+        )
+
+
+def submission_claim(*, submission_id: int, worker: str = "") -> Submission | None:
+    """Move a queued row to running. Returns None when another worker has it or it is finished."""
+    claimed = Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED).update(
+        status=Submission.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, worker=worker
+    )
+    if claimed != 1:
+        return None
+    return Submission.objects.select_related("question").get(pk=submission_id)
+
+
+def submission_execute(*, submission_id: int, worker: str = "") -> Submission | None:
+    """Claim a queued submission, run it in the sandbox, and store what came back."""
+    submission = submission_claim(submission_id=submission_id, worker=worker)
+    if submission is None:
+        return None
+    try:
+        outcome = _run_in_sandbox(submission)
+    except Exception:
+        logger.exception("sandbox failed on submission %s", submission_id)
+        outcome = {"verdict": "SE", "message": "The code runner failed unexpectedly; this is not your code's fault."}
+    Submission.objects.filter(pk=submission.pk, status=Submission.Status.RUNNING).update(
+        status=Submission.Status.DONE, finished_at=timezone.now(), **outcome
+    )
+    submission.refresh_from_db()
+    logger.info(
+        "submission %s done: user=%s language=%s kind=%s verdict=%s time_ms=%s wall_ms=%s",
+        submission.pk, submission.user_id, submission.language, submission.kind,
+        submission.verdict, submission.time_ms, submission.wall_ms,
+    )
+    return submission
+
+
+def _limits(question: Question | None) -> tuple[float, int]:
+    time_limit = question.time_limit_s if question else settings.RUN_TIME_LIMIT_S
+    memory_limit = question.memory_limit_mb if question else settings.RUN_MEMORY_LIMIT_MB
+    return min(time_limit, settings.RUN_MAX_TIME_LIMIT_S), min(memory_limit, settings.RUN_MAX_MEMORY_LIMIT_MB)
+
+
+def _run_in_sandbox(submission: Submission) -> dict:
+    """Convert the row into a sandbox request and the result back into fields to store."""
+    question = submission.question
+    time_limit, memory_limit = _limits(question)
+    judged = question is not None and question.kind == Question.Kind.CODING and submission.stdin is None
+    if not judged:
+        result = sandbox.run(
+            sandbox.RunRequest(
+                language=submission.language,
+                source=submission.source,
+                stdin=submission.stdin or "",
+                time_limit_s=time_limit,
+                memory_limit_mb=memory_limit,
+            )
+        )
+        return {
+            "verdict": result.verdict,
+            "stdout": result.stdout,
+            "stderr": result.stderr,
+            "compile_output": result.compile_output or "",
+            "time_ms": result.time_ms,
+            "wall_ms": result.wall_ms,
+            "memory_kb": result.memory_kb,
+            "message": result.message or "",
+            "results": {},
+        }
+    tests = question.tests.all()
+    if submission.kind == Submission.Kind.RUN:
+        tests = tests.filter(hidden=False)
+    judgement = sandbox.judge(
+        sandbox.JudgeRequest(
+            language=submission.language,
+            source=submission.source,
+            tests=[sandbox.TestCase(input=t.input, expected=t.expected, hidden=t.hidden) for t in tests],
+            checker=question.checker,
+            float_tolerance=question.float_tolerance,
+            mode=question.mode,
+            entry_point=question.entry_point or None,
+            time_limit_s=time_limit,
+            memory_limit_mb=memory_limit,
+        )
+    )
+    stored = judgement.to_dict()
+    outcomes = judgement.tests
+    return {
+        "verdict": judgement.verdict,
+        "compile_output": judgement.compile_output or "",
+        "message": judgement.message or "",
+        "time_ms": max((t.time_ms or 0 for t in outcomes), default=None),
+        "memory_kb": max((t.memory_kb or 0 for t in outcomes), default=None),
+        "results": {
+            "passed": stored["passed"],
+            "total": stored["total"],
+            "tests": stored["tests"],
+            "first_failure": stored.get("first_failure"),
+        },
+    }
+
+
+def submissions_recover(*, worker: str | None = None, now=None) -> dict[str, int]:
+    """Finish what a lost worker left behind; safe to run at any time, from any process.
+
+    With `worker`, every row that worker had running is stale (it is starting up
+    again, so it runs nothing). Without it, rows running or queued for longer than
+    SUBMISSION_STALE_AFTER_S are. Stale rows go back to the queue once; after that
+    they are failed with a message, so none stays running forever.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.SUBMISSION_STALE_AFTER_S)
+    if worker is not None:
+        stale_running = Q(status=Submission.Status.RUNNING, worker=worker)
+    else:
+        stale_running = Q(status=Submission.Status.RUNNING, started_at__lt=cutoff)
+    failed = Submission.objects.filter(stale_running, attempts__gte=MAX_ATTEMPTS).update(
+        status=Submission.Status.ERROR,
+        finished_at=now,
+        message="The run was interrupted twice (its worker stopped) and was not tried again. Please run it again.",
+    )
+    requeue_ids = list(
+        Submission.objects.filter(stale_running, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
+    )
+    requeued = Submission.objects.filter(pk__in=requeue_ids, status=Submission.Status.RUNNING).update(
+        status=Submission.Status.QUEUED, worker=""
+    )
+    # Queued rows older than the cutoff lost their broker message (e.g. the broker restarted empty).
+    lost_ids = list(
+        Submission.objects.filter(status=Submission.Status.QUEUED, created_at__lt=cutoff)
+        .exclude(pk__in=requeue_ids)
+        .values_list("pk", flat=True)
+    )
+    for submission_id in requeue_ids + lost_ids:
+        transaction.on_commit(lambda pk=submission_id: _enqueue(pk))
+    return {"failed": failed, "requeued": requeued, "lost": len(lost_ids)}

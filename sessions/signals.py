@@ -1,0 +1,20 @@
+"""Worker start-up hook: a worker that starts again finishes what it had left running."""
+
+import logging
+
+from celery.signals import worker_ready
+
+logger = logging.getLogger(__name__)
+
+
+@worker_ready.connect
+def recover_on_worker_start(sender=None, **kwargs):
+    from sessions.services import submissions_recover
+
+    hostname = getattr(sender, "hostname", None)
+    try:
+        counts = submissions_recover(worker=hostname) if hostname else submissions_recover()
+    except Exception:  # never stop a worker from starting; the periodic sweep tries again
+        logger.exception("recovering submissions at worker start failed")
+        return
+    logger.info("worker %s start-up recovery: %s", hostname, counts)

@@ -1,0 +1,29 @@
+"""Celery tasks: thin wrappers that take ids and call services."""
+
+from celery import shared_task
+
+from sessions.services import submission_execute, submissions_recover
+
+# The sandbox has its own per-test limits; these only catch a worker stuck outside
+# them (e.g. a judge of many slow tests). Generous, so they never cut a real run short.
+_SOFT_LIMIT_S = 120
+_HARD_LIMIT_S = 150
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=_SOFT_LIMIT_S,
+    time_limit=_HARD_LIMIT_S,
+)
+def run_submission(self, submission_id: int) -> None:
+    """Run one submission. Safe to deliver twice: only a queued row is claimed."""
+    submission_execute(submission_id=submission_id, worker=self.request.hostname or "")
+
+
+@shared_task
+def recover_submissions() -> None:
+    """Periodic sweep (celery beat): fail or re-queue runs that lost their worker."""
+    submissions_recover()
+

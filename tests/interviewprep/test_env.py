@@ -1,0 +1,69 @@
+"""The typed environment readers fail loudly on bad values."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from interviewprep.env import database_from_url, env_bool, env_float, env_int, env_list, secret_key_from
+
+
+def test_env_bool(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert env_bool("FLAG") is True
+    monkeypatch.setenv("FLAG", "0")
+    assert env_bool("FLAG", True) is False
+    monkeypatch.delenv("FLAG")
+    assert env_bool("FLAG", True) is True
+    monkeypatch.setenv("FLAG", "sometimes")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be one of"):
+        env_bool("FLAG")
+
+
+def test_env_int_and_float(monkeypatch):
+    monkeypatch.setenv("N", "12")
+    assert env_int("N", 1) == 12
+    monkeypatch.setenv("N", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="N must be an integer"):
+        env_int("N", 1)
+    monkeypatch.setenv("N", "-3")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env_int("N", 1, minimum=0)
+    monkeypatch.setenv("X", "1.5")
+    assert env_float("X", 0.0) == 1.5
+    monkeypatch.setenv("X", "fast")
+    with pytest.raises(ImproperlyConfigured, match="X must be a number"):
+        env_float("X", 0.0)
+
+
+def test_env_list(monkeypatch):
+    monkeypatch.setenv("HOSTS", "a.example, b.example,,")
+    assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_database_urls(tmp_path):
+    sqlite = database_from_url("sqlite:///var/x.sqlite3", base_dir=tmp_path)
+    assert sqlite["ENGINE"].endswith("sqlite3") and sqlite["NAME"] == str(tmp_path / "var/x.sqlite3")
+    assert database_from_url("sqlite:////abs/db.sqlite3", base_dir=tmp_path)["NAME"] == "/abs/db.sqlite3"
+    pg = database_from_url("postgres://u:p%40ss@db.local:5433/app?sslmode=require", base_dir=tmp_path)
+    assert (pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == ("app", "u", "p@ss", "db.local", "5433")
+    assert pg["OPTIONS"] == {"sslmode": "require"}
+    with pytest.raises(ImproperlyConfigured, match="not supported"):
+        database_from_url("mysql://x/y", base_dir=tmp_path)
+    with pytest.raises(ImproperlyConfigured, match="database name"):
+        database_from_url("postgres://host/", base_dir=tmp_path)
+
+
+def test_the_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = secret_key_from(tmp_path / "var")
+    assert len(first) >= 50
+    assert secret_key_from(tmp_path / "var") == first
+    assert oct((tmp_path / "var" / "secret_key").stat().st_mode & 0o777) == "0o600"
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(ImproperlyConfigured, match="at least 32"):
+        secret_key_from(tmp_path / "var")
+
+
+def test_debug_is_off_unless_asked(settings):
+    from interviewprep import settings as project_settings
+
+    assert project_settings.DEBUG is False or __import__("os").environ.get("DEBUG")
