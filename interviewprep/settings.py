@@ -140,6 +140,7 @@ CELERY_TASK_ROUTES = {"sessions.tasks.*": {"queue": SANDBOX_QUEUE}}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "recover-submissions": {"task": "sessions.tasks.recover_submissions", "schedule": 60.0},
+    "close-expired-rounds": {"task": "sessions.tasks.close_expired_rounds", "schedule": 30.0},
 }
 
 # Limits for code runs (per test). The sandbox enforces them; these are the defaults

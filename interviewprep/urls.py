@@ -6,6 +6,8 @@ from interviewprep import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/signup/", views.signup, name="signup"),
+    path("health/live/", views.health_live, name="health_live"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("sessions.urls")),
     path("", include("questions.urls")),
 ]

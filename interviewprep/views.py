@@ -1,9 +1,10 @@
-"""Account pages that Django's auth does not provide: sign-up."""
+"""Small project-level views: sign-up (Django's auth has none) and the liveness probe."""
 
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 
 @require_http_methods(["GET", "POST"])
@@ -18,3 +19,9 @@ def signup(request):
             return redirect("home")
         return render(request, "registration/signup.html", {"form": form}, status=400)
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_GET
+def health_live(request):
+    """Liveness: the process answers. Touches nothing else, so it is also the benchmarks' baseline view."""
+    return HttpResponse("ok", content_type="text/plain")

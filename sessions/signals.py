@@ -9,7 +9,7 @@ logger = logging.getLogger(__name__)
 
 @worker_ready.connect
 def recover_on_worker_start(sender=None, **kwargs):
-    from sessions.services import submissions_recover
+    from sessions.services.submissions import submissions_recover
 
     hostname = getattr(sender, "hostname", None)
     try:

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from sessions.services import submission_execute, submissions_recover
+from sessions.services.rounds import rounds_close_expired
+from sessions.services.submissions import submission_execute, submissions_recover
 
 # The sandbox has its own per-test limits; these only catch a worker stuck outside
 # them (e.g. a judge of many slow tests). Generous, so they never cut a real run short.
@@ -27,3 +28,9 @@ def recover_submissions() -> None:
     """Periodic sweep (celery beat): fail or re-queue runs that lost their worker."""
     submissions_recover()
 
+
+
+@shared_task
+def close_expired_rounds() -> None:
+    """Periodic sweep (celery beat): close rounds whose time ran out while no page was open."""
+    rounds_close_expired()

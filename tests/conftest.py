@@ -1,12 +1,21 @@
-"""Fixtures shared by the whole suite: the roles (owner, outsider), a loaded pack."""
+"""Fixtures shared by the whole suite: the roles (owner, outsider), a loaded pack, a real Celery worker."""
 
+import os
+import subprocess
+import sys
+import time
+import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 MINI_PACK = Path(__file__).parent / "questions" / "mini-pack"
-DEFAULT_PACK = Path(__file__).resolve().parent.parent / "packs" / "deepmind-applied"
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_PACK = BASE_DIR / "packs" / "deepmind-applied"
 
 
 @pytest.fixture
@@ -31,3 +40,62 @@ def mini_pack(db):
     from questions.services import pack_load
 
     return pack_load(path=MINI_PACK, verify_reference=False).pack
+
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    auth = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"])
+    host = db["HOST"] or "127.0.0.1"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'])}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Start `celery worker` as its own process and wait until it says it is ready."""
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "SANDBOX_QUEUE": settings.SANDBOX_QUEUE,
+        "PYTHONUNBUFFERED": "1",
+    }
+    node = f"test-{uuid.uuid4().hex[:8]}@%h"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "interviewprep", "worker", "--queues", settings.SANDBOX_QUEUE,
+             "--concurrency", "2", "--loglevel", "INFO", "--hostname", node,
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while b" ready." not in log_path.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()[-4000:]}")
+        time.sleep(0.2)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_until_final(submission, timeout: float = 60.0):
+    """Poll the database until the worker has finished the submission."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        submission.refresh_from_db()
+        if submission.is_final:
+            return submission
+        time.sleep(0.1)
+    pytest.fail(f"submission {submission.pk} still {submission.status} after {timeout} s")

@@ -67,3 +67,9 @@ def test_the_admin_lists_every_model(admin_client):
     for path in ("questions/question/", "questions/interviewloop/", "questions/stage/", "questions/pack/",
                  "questions/tag/", "questions/hint/", "questions/testcase/", "interview_sessions/submission/"):
         assert admin_client.get(f"/admin/{path}").status_code == 200, path
+
+
+def test_the_liveness_probe_answers(client):
+    response = client.get("/health/live/")
+    assert (response.status_code, response.content) == (200, b"ok")
+    assert client.post("/health/live/").status_code == 405

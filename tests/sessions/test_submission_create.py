@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from questions.models import Question
 from sessions.models import Submission
-from sessions.services import submission_create
+from sessions.services.submissions import submission_create
 
 
 @pytest.mark.django_db

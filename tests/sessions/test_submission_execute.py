@@ -4,7 +4,7 @@ import pytest
 
 from questions.models import Question
 from sessions.models import Submission
-from sessions.services import submission_claim, submission_execute
+from sessions.services.submissions import submission_claim, submission_execute
 
 RIGHT = "a, b = map(int, input().split())\nprint(a + b)\n"
 WRONG = "a, b = map(int, input().split())\nprint(a + b if a > 0 else 7)\n"

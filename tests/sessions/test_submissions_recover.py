@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Submission
-from sessions.services import submissions_recover
+from sessions.services.submissions import submissions_recover
 
 
 def make(user, **fields):

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from questions.models import Question
 from sessions.models import Submission
-from sessions.services import submission_create, submissions_recover
-from tests.sessions.conftest import wait_until_final
+from sessions.services.submissions import submission_create, submissions_recover
+from tests.conftest import wait_until_final
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

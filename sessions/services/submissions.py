@@ -30,9 +30,16 @@ def submission_create(
     kind: str = Submission.Kind.RUN,
     question: Question | None = None,
     stdin: str | None = None,
+    round_question=None,
 ) -> Submission:
-    """Validate and queue a run. Raises ValidationError with a message for the user; saves nothing then."""
+    """Validate and queue a run. Raises ValidationError with a message for the user; saves nothing then.
+
+    From a round, the code is saved as the answer first (a run is also a save), and a
+    second run while one is still queued or running is refused rather than doubled.
+    """
     errors: dict[str, str] = {}
+    if round_question is not None:
+        question = round_question.question
     if language not in sandbox.LANGUAGES:
         errors["language"] = f"Unknown language {language!r}; choose one of {', '.join(sorted(sandbox.LANGUAGES))}."
     if kind not in Submission.Kind.values:
@@ -55,8 +62,18 @@ def submission_create(
         raise ValidationError(errors)
 
     with transaction.atomic():
+        if round_question is not None:
+            from sessions.services.rounds import answer_save  # rounds imports this module's siblings
+
+            answer_save(round_question=round_question, values={"code": source, "language": language})
+            in_flight = Submission.objects.select_for_update().filter(
+                round_question=round_question, status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING]
+            )
+            if in_flight.exists():
+                raise ValidationError({"kind": "A run is already in progress; its results will appear in a moment."})
         submission = Submission.objects.create(
-            user=user, question=question, kind=kind, language=language, source=source, stdin=stdin
+            user=user, question=question, round_question=round_question, kind=kind, language=language,
+            source=source, stdin=stdin,
         )
         transaction.on_commit(lambda: _enqueue(submission.pk))
     return submission

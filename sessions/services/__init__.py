@@ -1,0 +1,1 @@
+"""Writes and workflows of the sessions app: rounds and their answers, and code runs."""

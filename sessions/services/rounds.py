@@ -1,0 +1,416 @@
+"""Writes and workflows of mock sessions and their timed rounds.
+
+The clock is the server's. Every function that changes a round takes `now`, so
+the rules (pauses, time running out, constraints arriving on schedule) are plain
+arithmetic on stored timestamps that tests can drive without sleeping.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+import sandbox
+from questions.models import InterviewLoop, Question, Stage
+from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion, Snapshot
+
+# Snapshots kept per answer field; past this the newest one is overwritten in place,
+# so the replay keeps the early history and the final state.
+MAX_SNAPSHOTS_PER_FIELD = 2000
+MAX_ANSWER_BYTES = 64 * 1024
+# Questions answered within this many days are drawn only when nothing fresher is left.
+RECENT_DAYS = 14
+
+
+class RoundClosed(ValidationError):
+    """The round is over (or paused): the change is refused with a message, nothing saved."""
+
+
+# ---------------------------------------------------------------- starting
+
+
+def session_start(
+    *,
+    owner,
+    stage: Stage | None = None,
+    loop: InterviewLoop | None = None,
+    question: Question | None = None,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> InterviewSession:
+    """Create a solo session and start its first round.
+
+    With `loop`: one round per stage round, in order (later rounds wait behind a break screen).
+    With `stage`: one round of that stage, its questions drawn for the user.
+    With `question` (and optionally `stage`): one round of that question alone.
+    """
+    now = now or timezone.now()
+    rng = rng or random.Random()
+    if question is not None:
+        stage = stage or question.stages.select_related("loop").order_by("loop__order", "order").first()
+        if stage is None:
+            raise ValidationError("This question belongs to no stage, so it cannot be practised in a round.")
+        plan = [(stage, [question])]
+        title = f"{question.title} ({stage.title})"
+    elif stage is not None:
+        plan = [(stage, draw_questions(owner=owner, stage=stage, now=now, rng=rng))]
+        title = f"{stage.loop.name}: {stage.title}"
+    elif loop is not None:
+        plan, used = [], set()
+        for loop_stage in loop.stages.order_by("order"):
+            for _ in range(loop_stage.rounds):
+                drawn = draw_questions(owner=owner, stage=loop_stage, now=now, rng=rng, exclude=used)
+                used.update(q.pk for q in drawn)
+                plan.append((loop_stage, drawn))
+        title = loop.name
+    else:
+        raise ValidationError("Choose a loop, a stage or a question to practise.")
+    if any(not questions for _, questions in plan):
+        empty = next(stage for stage, questions in plan if not questions)
+        raise ValidationError(f"The stage “{empty.title}” has no questions yet.")
+
+    with transaction.atomic():
+        session = InterviewSession.objects.create(
+            owner=owner, loop=loop or (stage.loop if stage else None), title=title
+        )
+        for order, (round_stage, questions) in enumerate(plan):
+            stage_round = Round.objects.create(
+                session=session,
+                stage=round_stage,
+                order=order,
+                title=round_stage.title if len(plan) == 1 or round_stage.rounds == 1
+                else f"{round_stage.title} ({sum(1 for s, _ in plan[:order + 1] if s == round_stage)} of {round_stage.rounds})",
+                stage_kind=round_stage.kind,
+                duration_seconds=round_stage.duration_minutes * 60,
+            )
+            RoundQuestion.objects.bulk_create(
+                RoundQuestion(round=stage_round, question=q, order=i, language=_default_language(q))
+                for i, q in enumerate(questions)
+            )
+        round_start(round=session.rounds.order_by("order").first(), now=now)
+    return session
+
+
+def _default_language(question: Question) -> str:
+    return "python" if question.kind == Question.Kind.CODING else ""
+
+
+def draw_questions(
+    *, owner, stage: Stage, now: datetime, rng: random.Random, exclude: set[int] = frozenset()
+) -> list[Question]:
+    """Pick the stage's questions for this user: never seen first, then least recently seen."""
+    candidates = list(stage.questions.exclude(pk__in=exclude))
+    if not candidates:
+        candidates = list(stage.questions.all())
+    last_seen = dict(
+        RoundQuestion.objects.filter(round__session__owner=owner, question__in=candidates)
+        .values_list("question_id")
+        .annotate(last=Max("round__started_at"))
+    )
+    recent_cutoff = now - timedelta(days=RECENT_DAYS)
+
+    def freshness(question: Question):
+        seen = last_seen.get(question.pk)
+        # Unseen first, then seen long ago, then recent; random within each band.
+        band = 0 if seen is None else (1 if seen < recent_cutoff else 2)
+        return (band, seen or now, rng.random())
+
+    return sorted(candidates, key=freshness)[: stage.questions_per_round]
+
+
+# ---------------------------------------------------------------- the clock
+
+
+def _event(stage_round: Round, kind: str, now: datetime, *, round_question=None, detail: str = "") -> RoundEvent:
+    return RoundEvent.objects.create(
+        round=stage_round,
+        round_question=round_question,
+        kind=kind,
+        detail=detail,
+        offset_seconds=stage_round.elapsed_seconds(now),
+    )
+
+
+def round_start(*, round: Round, now: datetime | None = None) -> Round:
+    now = now or timezone.now()
+    if round.status != Round.Status.PENDING:
+        raise RoundClosed("This round has already started.")
+    earlier_open = round.session.rounds.filter(order__lt=round.order).exclude(status=Round.Status.FINISHED)
+    if earlier_open.exists():
+        raise RoundClosed("Finish the round before this one first.")
+    first = round.questions.order_by("order").first()
+    Round.objects.filter(pk=round.pk).update(
+        status=Round.Status.RUNNING, started_at=now, current=first, current_since=now
+    )
+    round.refresh_from_db()
+    _event(round, RoundEvent.Kind.START, now)
+    return round
+
+
+def round_sync(*, round: Round, now: datetime | None = None) -> Round:
+    """Bring a round up to date with the clock: close it when time is up, deliver scheduled constraints.
+
+    Every view that shows or changes a round calls this first, so the server closes
+    a round at zero even if no browser is open to notice.
+    """
+    now = now or timezone.now()
+    if round.deadline_passed(now):
+        deadline = round.started_at + timedelta(seconds=round.duration_seconds + round.paused_seconds)
+        _finish(round, now=deadline, reason=Round.EndReason.TIME_UP)
+    if round.status == Round.Status.RUNNING:
+        _deliver_scheduled_constraints(round, now)
+    return round
+
+
+def round_pause(*, round: Round, now: datetime | None = None) -> Round:
+    now = now or timezone.now()
+    round_sync(round=round, now=now)
+    if round.session.mode != InterviewSession.Mode.SOLO:
+        raise RoundClosed("Only solo rounds can be paused.")
+    if round.status != Round.Status.RUNNING:
+        raise RoundClosed("Only a running round can be paused.")
+    _account_current(round, now)
+    changed = Round.objects.filter(pk=round.pk, status=Round.Status.RUNNING).update(
+        status=Round.Status.PAUSED, paused_at=now, current_since=None
+    )
+    round.refresh_from_db()
+    if changed:
+        _event(round, RoundEvent.Kind.PAUSE, now)
+    return round
+
+
+def round_resume(*, round: Round, now: datetime | None = None) -> Round:
+    now = now or timezone.now()
+    if round.status != Round.Status.PAUSED:
+        raise RoundClosed("Only a paused round can be resumed.")
+    paused_for = (now - round.paused_at).total_seconds()
+    changed = Round.objects.filter(pk=round.pk, status=Round.Status.PAUSED).update(
+        status=Round.Status.RUNNING,
+        paused_at=None,
+        paused_seconds=round.paused_seconds + paused_for,
+        current_since=now,
+    )
+    round.refresh_from_db()
+    if changed:
+        _event(round, RoundEvent.Kind.RESUME, now, detail=f"paused for {paused_for:.0f} s")
+    return round
+
+
+def round_end(*, round: Round, now: datetime | None = None) -> Round:
+    now = now or timezone.now()
+    round_sync(round=round, now=now)
+    if round.status == Round.Status.FINISHED:
+        return round  # ending twice (two tabs) is not an error
+    if round.status == Round.Status.PENDING:
+        raise RoundClosed("This round has not started.")
+    _finish(round, now=now, reason=Round.EndReason.ENDED)
+    return round
+
+
+def _finish(round: Round, *, now: datetime, reason: str) -> None:
+    _account_current(round, now)
+    paused_seconds = round.paused_seconds
+    if round.status == Round.Status.PAUSED and round.paused_at:
+        paused_seconds += max(0.0, (now - round.paused_at).total_seconds())
+    changed = Round.objects.filter(pk=round.pk, status__in=[Round.Status.RUNNING, Round.Status.PAUSED]).update(
+        status=Round.Status.FINISHED,
+        ended_at=now,
+        end_reason=reason,
+        paused_at=None,
+        paused_seconds=paused_seconds,
+        current_since=None,
+    )
+    round.refresh_from_db()
+    if changed:
+        kind = RoundEvent.Kind.TIME_UP if reason == Round.EndReason.TIME_UP else RoundEvent.Kind.END
+        _event(round, kind, now)
+
+
+def _account_current(round: Round, now: datetime) -> None:
+    """Add the time since the current question came on screen to that question."""
+    if round.current_id and round.current_since and round.status == Round.Status.RUNNING:
+        spent = max(0.0, (now - round.current_since).total_seconds())
+        RoundQuestion.objects.filter(pk=round.current_id).update(seconds_spent=F("seconds_spent") + spent)
+        Round.objects.filter(pk=round.pk).update(current_since=now)
+        round.current_since = now
+
+
+def question_switch(*, round_question: RoundQuestion, now: datetime | None = None) -> RoundQuestion:
+    """Make a question the one on screen (for time-per-question accounting)."""
+    now = now or timezone.now()
+    stage_round = round_question.round
+    round_sync(round=stage_round, now=now)
+    if stage_round.status != Round.Status.RUNNING or stage_round.current_id == round_question.pk:
+        return round_question
+    _account_current(stage_round, now)
+    Round.objects.filter(pk=stage_round.pk).update(current=round_question, current_since=now)
+    stage_round.refresh_from_db()
+    _event(stage_round, RoundEvent.Kind.SWITCH, now, round_question=round_question)
+    return round_question
+
+
+# ---------------------------------------------------------------- answers
+
+
+def _require_running(round: Round, now: datetime) -> None:
+    round_sync(round=round, now=now)
+    if round.status == Round.Status.FINISHED:
+        reason = "time ran out" if round.end_reason == Round.EndReason.TIME_UP else "it was ended"
+        raise RoundClosed(f"This round is over ({reason}); your answers are kept as they were.")
+    if round.status == Round.Status.PAUSED:
+        raise RoundClosed("The round is paused. Resume it to keep answering.")
+    if round.status != Round.Status.RUNNING:
+        raise RoundClosed("This round has not started.")
+
+
+def answer_save(*, round_question: RoundQuestion, values: dict[str, str], now: datetime | None = None) -> list[str]:
+    """Save answer fields; each field that changed gets a snapshot. Returns the names that changed.
+
+    Validation happens before any write, so a bad field saves nothing at all.
+    """
+    now = now or timezone.now()
+    stage_round = round_question.round
+    _require_running(stage_round, now)
+    errors = {}
+    clean: dict[str, str] = {}
+    for name, value in values.items():
+        if name == "language":
+            if value not in sandbox.LANGUAGES:
+                errors[name] = f"Unknown language {value!r}."
+            clean[name] = value
+            continue
+        if name not in RoundQuestion.ANSWER_FIELDS:
+            errors[name] = "Not an answer field."
+            continue
+        limit = settings.RUN_MAX_SOURCE_BYTES if name == "code" else MAX_ANSWER_BYTES
+        if len(value.encode()) > limit:
+            errors[name] = f"This answer is over the {limit // 1024} KiB limit; it was not saved."
+        clean[name] = value.replace("\r\n", "\n")
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        current = RoundQuestion.objects.select_for_update().get(pk=round_question.pk)
+        changed = [name for name, value in clean.items() if getattr(current, name) != value]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(current, name, clean[name])
+        current.save(update_fields=[*changed, "updated_at"])
+        offset = stage_round.elapsed_seconds(now)
+        for name in changed:
+            if name != "language":
+                _snapshot(current, name, clean[name], offset)
+    for name in changed:
+        setattr(round_question, name, clean[name])
+    return changed
+
+
+def _snapshot(round_question: RoundQuestion, field: str, content: str, offset: float) -> None:
+    snapshots = Snapshot.objects.filter(round_question=round_question, field=field)
+    if snapshots.count() >= MAX_SNAPSHOTS_PER_FIELD:
+        latest = snapshots.order_by("-id").first()
+        Snapshot.objects.filter(pk=latest.pk).update(content=content, offset_seconds=offset)
+        return
+    Snapshot.objects.create(round_question=round_question, field=field, content=content, offset_seconds=offset)
+
+
+def model_answer_reveal(*, round_question: RoundQuestion, now: datetime | None = None) -> RoundQuestion:
+    """Solo concept practice: show the model answer once the candidate has had a go."""
+    now = now or timezone.now()
+    _require_running(round_question.round, now)
+    if round_question.model_answer_revealed_at is None:
+        RoundQuestion.objects.filter(pk=round_question.pk, model_answer_revealed_at=None).update(
+            model_answer_revealed_at=now
+        )
+        round_question.refresh_from_db()
+        _event(round_question.round, RoundEvent.Kind.REVEAL_ANSWER, now, round_question=round_question)
+    return round_question
+
+
+def constraint_reveal_next(*, round_question: RoundQuestion, now: datetime | None = None) -> RoundQuestion:
+    now = now or timezone.now()
+    _require_running(round_question.round, now)
+    total = round_question.question.constraints.count()
+    if round_question.constraints_revealed >= total:
+        raise ValidationError("Every follow-up constraint is already shown.")
+    _reveal_constraints(round_question, upto=round_question.constraints_revealed + 1, now=now)
+    return round_question
+
+
+def _reveal_constraints(round_question: RoundQuestion, *, upto: int, now: datetime) -> None:
+    before = round_question.constraints_revealed
+    changed = RoundQuestion.objects.filter(pk=round_question.pk, constraints_revealed=before).update(
+        constraints_revealed=upto
+    )
+    if not changed:
+        round_question.refresh_from_db()
+        return
+    round_question.constraints_revealed = upto
+    for number in range(before + 1, upto + 1):
+        _event(round_question.round, RoundEvent.Kind.REVEAL_CONSTRAINT, now, round_question=round_question,
+               detail=f"constraint {number}")
+
+
+def _deliver_scheduled_constraints(round: Round, now: datetime) -> None:
+    """Design questions: constraint k of n arrives at k/(n+1) of the round, if not asked for sooner."""
+    design = round.questions.filter(question__kind=Question.Kind.DESIGN).select_related("question")
+    elapsed = round.elapsed_seconds(now)
+    for round_question in design:
+        total = round_question.question.constraints.count()
+        due = min(total, int(elapsed // (round.duration_seconds / (total + 1)))) if total else 0
+        if due > round_question.constraints_revealed:
+            round_question.round = round
+            _reveal_constraints(round_question, upto=due, now=now)
+
+
+def self_grade_set(*, round_question: RoundQuestion, grade: str, now: datetime | None = None) -> RoundQuestion:
+    now = now or timezone.now()
+    if grade not in RoundQuestion.Grade.values:
+        raise ValidationError({"grade": "Choose Again, Hard, Good or Easy."})
+    if round_question.round.status not in (Round.Status.RUNNING, Round.Status.FINISHED):
+        raise RoundClosed("Resume the round to grade this answer.")
+    RoundQuestion.objects.filter(pk=round_question.pk).update(self_grade=grade, graded_at=now)
+    round_question.refresh_from_db()
+    _event(round_question.round, RoundEvent.Kind.GRADE, now, round_question=round_question, detail=grade)
+    return round_question
+
+
+def round_assess(*, round: Round, ratings: dict[str, int], reflection: str, now: datetime | None = None) -> Round:
+    """The end-of-round self-assessment against the stage's rubric (1 = weak, 4 = strong)."""
+    now = now or timezone.now()
+    round_sync(round=round, now=now)
+    if round.status != Round.Status.FINISHED:
+        raise RoundClosed("Assess the round once it has ended.")
+    valid_ids = {str(pk) for pk in round.stage.rubric_items.values_list("pk", flat=True)} if round.stage else set()
+    errors = {}
+    for key, value in ratings.items():
+        if key not in valid_ids:
+            errors[f"rating_{key}"] = "Not an item of this stage's rubric."
+        elif value not in (1, 2, 3, 4):
+            errors[f"rating_{key}"] = "Rate each item from 1 to 4."
+    if len(reflection.encode()) > MAX_ANSWER_BYTES:
+        errors["reflection"] = "The reflection is over the 64 KiB limit."
+    if errors:
+        raise ValidationError(errors)
+    Round.objects.filter(pk=round.pk).update(self_assessment=ratings, reflection=reflection, assessed_at=now)
+    round.refresh_from_db()
+    return round
+
+
+def rounds_close_expired(*, now: datetime | None = None) -> int:
+    """Periodic sweep: close every running round whose time is up, with no browser needed."""
+    now = now or timezone.now()
+    closed = 0
+    for stage_round in Round.objects.filter(status=Round.Status.RUNNING):
+        if stage_round.deadline_passed(now):
+            round_sync(round=stage_round, now=now)
+            closed += 1
+    return closed
+

@@ -1,0 +1,266 @@
+"""Pages and fragments of solo practice: starting, the round page, autosave, runs, the summary.
+
+Views parse input, get their objects through `sessions.access`, call a service and
+render; the round page's fragments are `{% partialdef %}` blocks of one template.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+
+from questions.models import InterviewLoop, Question, Stage
+from sessions.access import (
+    get_round_for_user,
+    get_round_question_for_user,
+    get_session_for_user,
+    get_submission_for_user,
+)
+from sessions.forms import GradeForm, PreviewForm, RunForm, StartForm
+from sessions.models import Round
+from sessions.selectors import round_page_context, round_summary, session_overview
+from sessions.services import rounds as round_services
+from sessions.services.submissions import submission_create
+from interviewprep.markdown import render_markdown
+
+ROUND_TEMPLATE = "sessions/round.html"
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [message for messages in error.message_dict.values() for message in messages]
+    return list(error.messages)
+
+
+def _with_clock(response, stage_round: Round):
+    """Every round response carries the server's clock, so the page countdown resyncs."""
+    now = timezone.now()
+    return trigger_client_event(
+        response,
+        "round-clock",
+        {"remaining": round(stage_round.remaining_seconds(now), 1), "status": stage_round.status},
+    )
+
+
+def _refused(request, stage_round: Round, error: ValidationError, status: int = 409):
+    """A refused change: the message goes to the round's message area, nothing was saved."""
+    response = render(request, f"{ROUND_TEMPLATE}#message", {"messages_list": _messages(error)}, status=status)
+    if request.htmx:
+        response = reswap(retarget(response, "#round-message"), "innerHTML")
+    return _with_clock(response, stage_round)
+
+
+@login_required
+@require_POST
+def start(request):
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        return render(request, "sessions/start_error.html", {"errors": _messages(ValidationError(form.errors))}, status=400)
+    data = form.cleaned_data
+    loop = get_object_or_404(InterviewLoop, pk=data["loop"]) if data["loop"] else None
+    stage = get_object_or_404(Stage.objects.select_related("loop"), pk=data["stage"]) if data["stage"] else None
+    question = get_object_or_404(Question, slug=data["question"]) if data["question"] else None
+    try:
+        session = round_services.session_start(owner=request.user, loop=loop, stage=stage, question=question)
+    except ValidationError as error:
+        return render(request, "sessions/start_error.html", {"errors": _messages(error)}, status=400)
+    return redirect("round_page", round_id=session.rounds.order_by("order").first().pk)
+
+
+@login_required
+@require_GET
+def session_page(request, session_id: int):
+    session = get_session_for_user(request.user, session_id)
+    return render(request, "sessions/session.html", session_overview(session))
+
+
+@login_required
+@require_POST
+def round_start(request, round_id: int):
+    stage_round = get_round_for_user(request.user, round_id)
+    try:
+        round_services.round_start(round=stage_round)
+    except ValidationError as error:
+        return _refused(request, stage_round, error)
+    return redirect("round_page", round_id=stage_round.pk)
+
+
+@login_required
+@require_GET
+def round_page(request, round_id: int):
+    stage_round = get_round_for_user(request.user, round_id)
+    round_services.round_sync(round=stage_round)
+    if stage_round.status == Round.Status.FINISHED:
+        return redirect("round_summary", round_id=stage_round.pk)
+    if stage_round.status == Round.Status.PENDING:
+        return redirect("session_page", session_id=stage_round.session_id)
+    context = round_page_context(stage_round, request.GET.get("q"))
+    if context is None:
+        return render(request, "404.html", status=404)
+    round_services.question_switch(round_question=context["current"])
+    return _with_clock(render(request, ROUND_TEMPLATE, context), stage_round)
+
+
+@login_required
+@require_GET
+def round_clock(request, round_id: int):
+    """The clock fragment; once time is up, sends the browser to the end-of-round page."""
+    stage_round = get_round_for_user(request.user, round_id)
+    round_services.round_sync(round=stage_round)
+    if stage_round.status == Round.Status.FINISHED and request.htmx:
+        return HttpResponseClientRedirect(reverse("round_summary", args=[stage_round.pk]))
+    response = render(request, f"{ROUND_TEMPLATE}#clock", {"round": stage_round, "now": timezone.now()})
+    return _with_clock(response, stage_round)
+
+
+@login_required
+@require_POST
+def round_control(request, round_id: int, action: str):
+    stage_round = get_round_for_user(request.user, round_id)
+    service = {
+        "pause": round_services.round_pause,
+        "resume": round_services.round_resume,
+        "end": round_services.round_end,
+    }[action]
+    try:
+        service(round=stage_round)
+    except ValidationError as error:
+        return _refused(request, stage_round, error)
+    target = reverse("round_summary" if action == "end" else "round_page", args=[stage_round.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def answer_save(request, round_id: int, number: int):
+    round_question = get_round_question_for_user(request.user, round_id, number)
+    fields = ("language", *round_question.ANSWER_FIELDS)
+    values = {name: request.POST[name] for name in fields if name in request.POST}
+    try:
+        changed = round_services.answer_save(round_question=round_question, values=values)
+    except ValidationError as error:
+        status = 409 if isinstance(error, round_services.RoundClosed) else 400
+        return _refused(request, round_question.round, error, status=status)
+    context = {"saved_at": timezone.now(), "changed": changed}
+    return _with_clock(render(request, f"{ROUND_TEMPLATE}#save-status", context), round_question.round)
+
+
+@login_required
+@require_POST
+def question_action(request, round_id: int, number: int, action: str):
+    """Reveal the model answer, the next constraint, or record a self-grade; re-render that panel."""
+    round_question = get_round_question_for_user(request.user, round_id, number)
+    try:
+        if action == "reveal":
+            round_services.model_answer_reveal(round_question=round_question)
+        elif action == "constraint":
+            round_services.constraint_reveal_next(round_question=round_question)
+        else:
+            form = GradeForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            round_services.self_grade_set(round_question=round_question, grade=form.cleaned_data["grade"])
+    except ValidationError as error:
+        status = 409 if isinstance(error, round_services.RoundClosed) else 400
+        return _refused(request, round_question.round, error, status=status)
+    partial = "constraints" if action == "constraint" else "reveal"
+    return _question_panel(request, round_question, partial)
+
+
+@login_required
+@require_GET
+def constraints_panel(request, round_id: int, number: int):
+    """Polled on design questions: constraints that arrive on the round's schedule."""
+    round_question = get_round_question_for_user(request.user, round_id, number)
+    round_services.round_sync(round=round_question.round)
+    round_question.refresh_from_db(fields=["constraints_revealed"])
+    return _question_panel(request, round_question, "constraints")
+
+
+def _question_panel(request, round_question, partial: str):
+    context = round_page_context(round_question.round, str(round_question.order + 1))
+    return _with_clock(render(request, f"{ROUND_TEMPLATE}#{partial}", context), round_question.round)
+
+
+@login_required
+@require_POST
+def run_code(request, round_id: int, number: int):
+    round_question = get_round_question_for_user(request.user, round_id, number)
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, round_question.round, ValidationError(form.errors), status=400)
+    data = form.cleaned_data
+    try:
+        submission = submission_create(
+            user=request.user,
+            round_question=round_question,
+            language=data["language"],
+            source=data["code"],
+            kind=data["kind"],
+            stdin=data["stdin"] if data["use_custom_input"] and data["kind"] == "run" else None,
+        )
+    except ValidationError as error:
+        status = 409 if isinstance(error, round_services.RoundClosed) else 400
+        return _refused(request, round_question.round, error, status=status)
+    if not request.htmx:  # without JavaScript: back to the page, which shows the latest run
+        return redirect(f"{reverse('round_page', args=[round_question.round_id])}?q={number}")
+    response = render(request, f"{ROUND_TEMPLATE}#results", {"submission": submission}, status=202)
+    return _with_clock(response, round_question.round)
+
+
+@login_required
+@require_GET
+def run_result(request, submission_id: int):
+    submission = get_submission_for_user(request.user, submission_id)
+    return render(request, f"{ROUND_TEMPLATE}#results", {"submission": submission})
+
+
+@login_required
+@require_POST
+def preview(request):
+    """Live preview of a Markdown answer, through the one sanitising renderer."""
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("The text is too long to preview.", status=400)
+    return HttpResponse(render_markdown(form.cleaned_data["text"]) or "<p class=\"muted\">Nothing to preview yet.</p>")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_summary_page(request, round_id: int):
+    """After a round: the self-assessment form, then the summary of what happened."""
+    stage_round = get_round_for_user(request.user, round_id)
+    round_services.round_sync(round=stage_round)
+    if stage_round.status != Round.Status.FINISHED:
+        return redirect("round_page", round_id=stage_round.pk)
+    errors = []
+    if request.method == "POST":
+        ratings, errors = _ratings_from(request.POST)
+        if not errors:
+            try:
+                round_services.round_assess(
+                    round=stage_round, ratings=ratings, reflection=request.POST.get("reflection", "")
+                )
+                return redirect("round_summary", round_id=stage_round.pk)
+            except ValidationError as error:
+                errors = _messages(error)
+    context = {**round_summary(stage_round), "errors": errors}
+    return render(request, "sessions/summary.html", context, status=400 if errors else 200)
+
+
+def _ratings_from(post) -> tuple[dict[str, int], list[str]]:
+    ratings, errors = {}, []
+    for key, value in post.items():
+        if not key.startswith("rating_") or value == "":
+            continue
+        try:
+            ratings[key.removeprefix("rating_")] = int(value)
+        except ValueError:
+            errors.append("Each rating is a number from 1 to 4.")
+    return ratings, errors

@@ -1,0 +1,230 @@
+// The round page: the server's clock, autosave, the code editor, Markdown preview.
+// The server renders everything; this file only keeps time and sends what was typed.
+(function () {
+  "use strict";
+
+  const root = document.getElementById("round");
+  if (!root) return;
+
+  const csrfToken = () => {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  };
+
+  // ---------------------------------------------------------------- the clock
+  const clock = document.getElementById("clock");
+  const announcer = document.getElementById("clock-announcer");
+  let deadline = null; // performance.now() at which the round ends
+  let status = clock ? clock.dataset.status : "finished";
+  const warned = new Set();
+
+  function format(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    const mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+  }
+
+  function resync(remaining, newStatus) {
+    deadline = performance.now() + remaining * 1000;
+    if (newStatus) status = newStatus;
+    // Warnings already passed (after a reload) are not announced again.
+    if (remaining < 300) warned.add(300);
+    if (remaining < 60) warned.add(60);
+    tick();
+  }
+
+  function announce(text) {
+    if (announcer) announcer.textContent = text;
+  }
+
+  let closing = false;
+  function tick() {
+    if (!clock || deadline === null) return;
+    const remaining = status === "running" ? (deadline - performance.now()) / 1000 : parseFloat(clock.dataset.remaining);
+    clock.textContent = format(remaining);
+    clock.classList.toggle("clock-warn", remaining <= 300);
+    clock.classList.toggle("clock-urgent", remaining <= 60);
+    for (const mark of [300, 60]) {
+      if (status === "running" && remaining <= mark && !warned.has(mark)) {
+        warned.add(mark);
+        announce(mark === 300 ? "Five minutes left." : "One minute left.");
+      }
+    }
+    if (status === "running" && remaining <= 0 && !closing) {
+      closing = true;
+      announce("Time is up.");
+      saveNow({ keepalive: true }).finally(askServerToClose);
+    }
+  }
+
+  function askServerToClose() {
+    // The server decides when time is up; ask it, and follow it to the summary.
+    fetch(root.dataset.clockUrl, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then((response) => {
+        const target = response.headers.get("HX-Redirect");
+        if (target) { window.location.assign(target); return; }
+        readClock(response);
+        closing = false;
+      })
+      .catch(() => { closing = false; });
+  }
+
+  function readClock(response) {
+    const trigger = response.headers.get("HX-Trigger");
+    if (!trigger) return;
+    try {
+      const data = JSON.parse(trigger)["round-clock"];
+      if (data) resync(data.remaining, data.status);
+    } catch (err) { /* not a clock event */ }
+  }
+
+  if (clock) {
+    resync(parseFloat(clock.dataset.remaining), status);
+    setInterval(tick, 250);
+    document.body.addEventListener("round-clock", (event) => resync(event.detail.remaining, event.detail.status));
+  }
+
+  // ---------------------------------------------------------------- autosave
+  const form = document.querySelector("form[data-autosave]");
+  const saveStatus = document.getElementById("save-status");
+  const message = document.getElementById("round-message");
+  let dirty = false, timer = null, inFlight = null, closed = false;
+
+  function answerData() {
+    const data = new FormData(form);
+    data.delete("stdin"); data.delete("use_custom_input"); data.delete("kind");
+    return data;
+  }
+
+  function saveNow(options) {
+    if (!form || !dirty || closed) return Promise.resolve();
+    dirty = false;
+    clearTimeout(timer);
+    if (saveStatus) saveStatus.textContent = "Saving…";
+    const request = fetch(root.dataset.saveUrl, {
+      method: "POST", body: answerData(), credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+      keepalive: !!(options && options.keepalive),
+    }).then((response) => response.text().then((body) => {
+      readClock(response);
+      if (response.ok) {
+        if (saveStatus) saveStatus.innerHTML = body || "Saved";
+      } else {
+        if (message) message.innerHTML = body;
+        if (response.status === 409) { closed = true; lockAnswers(); }
+        if (saveStatus) saveStatus.textContent = "Not saved.";
+      }
+    })).catch(() => {
+      dirty = true; // try again: nothing typed is dropped because the network blinked
+      if (saveStatus) saveStatus.textContent = "Offline: will retry…";
+      timer = setTimeout(saveNow, 3000);
+    });
+    inFlight = request;
+    return request;
+  }
+
+  function scheduleSave() {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(saveNow, 1500);
+  }
+
+  function lockAnswers() {
+    form.querySelectorAll("textarea, select, button").forEach((el) => { el.disabled = true; });
+    if (editor) editor.setReadOnly(true);
+  }
+
+  if (form) {
+    form.addEventListener("input", (event) => {
+      if (event.target.name === "stdin" || event.target.name === "use_custom_input") return;
+      scheduleSave();
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") saveNow({ keepalive: true });
+    });
+    window.addEventListener("pagehide", () => saveNow({ keepalive: true }));
+  }
+
+  // Forms that change the round (pause, end, reveal) first flush what was typed.
+  document.querySelectorAll("form[data-flush-first], form[data-confirm]").forEach((f) => {
+    f.addEventListener("submit", (event) => {
+      if (f.dataset.confirm && !window.confirm(f.dataset.confirm)) { event.preventDefault(); return; }
+      if (dirty && !f.hasAttribute("hx-post")) {
+        event.preventDefault();
+        saveNow().finally(() => f.submit());
+      }
+    });
+  });
+  document.body.addEventListener("htmx:beforeRequest", () => { if (dirty) saveNow(); });
+
+  // ---------------------------------------------------------------- the code editor
+  const editorHost = document.getElementById("editor");
+  const codeArea = document.getElementById("code");
+  const languageSelect = document.getElementById("language");
+  let editor = null;
+  if (editorHost && codeArea && window.InterviewPrepEditor) {
+    const starters = JSON.parse(languageSelect.dataset.starters || "{}");
+    codeArea.hidden = true;
+    editor = window.InterviewPrepEditor.create(editorHost, {
+      doc: codeArea.value,
+      language: languageSelect.value,
+      label: "Code editor",
+      onChange: (text) => { codeArea.value = text; scheduleSave(); },
+      onRun: () => document.getElementById("run-button").click(),
+      onSubmit: () => document.getElementById("submit-button").click(),
+    });
+    let previous = languageSelect.value;
+    languageSelect.addEventListener("change", () => {
+      const code = editor.getValue();
+      // Untouched starter code follows the language; the user's own code is never replaced.
+      if (!code.trim() || code === starters[previous]) {
+        editor.setValue(starters[languageSelect.value] || "");
+        codeArea.value = editor.getValue();
+      }
+      editor.setLanguage(languageSelect.value);
+      previous = languageSelect.value;
+      scheduleSave();
+    });
+    document.getElementById("load-starter").addEventListener("click", () => {
+      if (!window.confirm("Replace your code with the starter code?")) return;
+      editor.setValue(starters[languageSelect.value] || "");
+      codeArea.value = editor.getValue();
+      scheduleSave();
+    });
+    // Runs send the editor's text, not a stale textarea.
+    document.body.addEventListener("htmx:configRequest", (event) => {
+      if (event.detail.parameters && "code" in event.detail.parameters) {
+        event.detail.parameters.code = editor.getValue();
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- Markdown preview
+  const answer = document.querySelector("textarea[data-preview-url]");
+  const preview = document.getElementById("answer-preview");
+  if (answer && preview) {
+    let previewTimer = null;
+    const render = () => {
+      const body = new FormData();
+      body.append("text", answer.value);
+      fetch(answer.dataset.previewUrl, {
+        method: "POST", body, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() },
+      }).then((r) => r.text()).then((html) => {
+        preview.innerHTML = html; // sanitised by the server's one Markdown renderer
+        if (window.renderMath) window.renderMath(preview);
+      }).catch(() => {});
+    };
+    answer.addEventListener("input", () => { clearTimeout(previewTimer); previewTimer = setTimeout(render, 400); });
+    render();
+  }
+
+  // ---------------------------------------------------------------- per-question timer
+  const questionTimer = document.getElementById("question-timer");
+  if (questionTimer) {
+    const started = performance.now() - parseFloat(questionTimer.dataset.seconds) * 1000;
+    setInterval(() => {
+      if (status === "running") questionTimer.textContent = format((performance.now() - started) / 1000);
+    }, 1000);
+  }
+})();
