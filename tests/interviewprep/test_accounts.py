@@ -73,3 +73,14 @@ def test_the_liveness_probe_answers(client):
     response = client.get("/health/live/")
     assert (response.status_code, response.content) == (200, b"ok")
     assert client.post("/health/live/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_stale_form_gets_a_clear_403_page(owner):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(owner)
+    response = strict.post("/practice/start/", {"stage": 1})
+    assert response.status_code == 403
+    assert "This page is out of date" in response.content.decode()
