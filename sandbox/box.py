@@ -1,8 +1,9 @@
 """One sandboxed process tree: bubblewrap + seccomp + cgroup + rlimits + capped pipes.
 
-``execute(BoxRun) -> BoxOutcome`` is the only entry point. It never raises for
-anything the program does; host-side failures come back as ``ok=False`` with a
-message, which callers turn into the ``SE`` verdict.
+``execute(BoxRun) -> BoxOutcome`` runs one program in a fresh box; ``take(shape)``
+gives a ``Box`` to fill and ``start`` (``runner.run`` uses it for warm boxes).
+Neither raises for anything the program does; host-side failures come back as
+``ok=False`` with a message, which callers turn into the ``SE`` verdict.
 
 Layout inside the box: ``/box`` (the run's work dir, cwd), ``/tmp`` and
 ``/dev/shm`` (fresh size-limited tmpfs), a private ``/dev`` and ``/proc``, and
@@ -10,36 +11,50 @@ read-only binds of ``/usr`` (plus the merged-/usr symlinks), a few ``/etc``
 files the runtimes need, and the language's own runtime dirs. Nothing else of
 the host exists there.
 
-File descriptors in the box: 0 stdin (a memfd holding the input), 1/2 pipes
-to the host, 5 the optional result channel used by the function harness.
-Fd 3 (bwrap's --block-fd start marker) and 4 (seccomp program) are consumed
-and closed by bwrap before the program runs.
+A box is set up before its run is known: bwrap builds it, seccomp applies,
+setpriv drops to the sandbox uid (root mode) and our launcher, a fixed
+``/bin/sh`` script, reports ready and waits on the control socket (fd 3) for
+one line from the host: the run's ulimits and argv. It closes fd 3 and execs
+the program, so untrusted code only ever starts from that exec.
+
+File descriptors the program gets: 0 stdin (a memfd holding the input), 1/2
+pipes to the host, 5 the optional result channel used by the function harness.
+Fd 4 (seccomp program) is consumed and closed by bwrap.
 """
 
 from __future__ import annotations
 
-import array
 import atexit
 import fcntl
 import functools
-import json
 import math
 import os
 import resource
 import select
+import shlex
 import signal
 import socket
-import termios
 import time
 from dataclasses import dataclass, field
 
-from . import cgroups, seccomp
+from . import cgroups, seccomp, workspace
 from .config import settings
+from .workspace import Workspace
 
 BOX_DIR = "/box"
 RESULT_FD = 5
-_BLOCK_FD = 3
 _SECCOMP_FD = 4
+SETUP_TIMEOUT_S = 10.0
+LAUNCHER_SHELL = "/bin/sh"
+# Trusted, fixed; runs as the sandbox uid under seccomp before any untrusted
+# code. The host's line sets limits, acks with "g", closes fd 3 and execs.
+_LAUNCHER = """nl='
+'
+printf r >&3 || exit 125
+IFS= read -r cmd <&3 || exit 125
+unset PWD
+eval "$cmd"
+"""
 _ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/localtime",
               "/etc/ssl/openssl.cnf")
 _BASE_ENV = {
@@ -136,6 +151,8 @@ def host_problem() -> str | None:
     """Why runs must fail closed right now, or None. Cheap: a few stat calls."""
     if not os.access(settings.bwrap_path, os.X_OK):
         return f"bubblewrap is not installed at {settings.bwrap_path}: apt-get install bubblewrap"
+    if not os.access(LAUNCHER_SHELL, os.X_OK):
+        return f"{LAUNCHER_SHELL} is missing (the box launcher needs it)"
     if _is_root() and not os.access(settings.setpriv_path, os.X_OK):
         return f"setpriv is missing at {settings.setpriv_path}: apt-get install util-linux"
     try:
@@ -150,11 +167,35 @@ def host_problem() -> str | None:
     return None
 
 
-def _bwrap_argv(run: BoxRun) -> list[str]:
-    lim = run.limits
+
+@dataclass(frozen=True)
+class BoxShape:
+    """Everything fixed when a box is set up, before its run is known (a warm box's key).
+
+    ``workdir`` None: the box gets a fresh ``Workspace`` of its own, created by
+    the host before anything runs in the box.
+    """
+
+    binds: tuple[tuple[str, str], ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    writable: bool = True
+    result_channel: bool = False
+    tmpfs_mb: int = 64
+    file_mb: int = 64
+    nofile: int = 256
+    workdir: str | None = None
+
+    @classmethod
+    def of(cls, run: BoxRun) -> "BoxShape":
+        return cls(binds=tuple(run.binds), env=tuple(sorted(run.env.items())), writable=run.writable,
+                   result_channel=run.result_channel, tmpfs_mb=run.limits.tmpfs_mb, file_mb=run.limits.file_mb,
+                   nofile=run.limits.nofile, workdir=run.workdir)
+
+
+def _bwrap_argv(shape: BoxShape, workdir: str) -> list[str]:
     argv = [settings.bwrap_path, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup"]
     if _is_root():
-        # Privileged bwrap: no user namespace needed; the program then runs as a
+        # Privileged bwrap: no user namespace needed; the launcher then runs as a
         # real unprivileged uid via setpriv (caps below are only for setpriv).
         argv += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
     else:
@@ -162,38 +203,54 @@ def _bwrap_argv(run: BoxRun) -> list[str]:
                  "--uid", str(settings.sandbox_uid), "--gid", str(settings.sandbox_gid),
                  "--cap-drop", "ALL"]
     argv += ["--die-with-parent", "--new-session", "--hostname", "box"]
-    ops = list(system_binds()) + [("--ro-bind", host, dest) for host, dest in run.binds]
+    ops = list(system_binds()) + [("--ro-bind", host, dest) for host, dest in shape.binds]
     for directory in _parent_dirs([op[2] for op in ops]):
         argv += ["--perms", "0755", "--dir", directory]
     for op in ops:
         argv += op
     argv += ["--proc", "/proc", "--dev", "/dev",
-             "--perms", "1777", "--size", str(lim.tmpfs_mb << 20), "--tmpfs", "/tmp",
-             "--perms", "1777", "--size", str(lim.tmpfs_mb << 20), "--tmpfs", "/dev/shm",
-             "--bind" if run.writable else "--ro-bind", run.workdir, BOX_DIR,
-             "--chdir", BOX_DIR, "--seccomp", str(_SECCOMP_FD), "--block-fd", str(_BLOCK_FD), "--"]
+             "--perms", "1777", "--size", str(shape.tmpfs_mb << 20), "--tmpfs", "/tmp",
+             "--perms", "1777", "--size", str(shape.tmpfs_mb << 20), "--tmpfs", "/dev/shm",
+             "--bind" if shape.writable else "--ro-bind", workdir, BOX_DIR,
+             "--chdir", BOX_DIR, "--seccomp", str(_SECCOMP_FD), "--"]
     if _is_root():
         argv += [settings.setpriv_path, f"--reuid={settings.sandbox_uid}", f"--regid={settings.sandbox_gid}",
                  "--clear-groups", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--"]
-    return argv + list(run.argv)
+    return argv + [LAUNCHER_SHELL, "-c", _LAUNCHER]
 
 
-def _rlimits(lim: BoxLimits, cgroup_ok: bool) -> list[tuple[int, int, int]]:
-    cpu = max(1, math.ceil(lim.cpu_s)) + 1
-    mem = lim.memory_mb << 20
-    stack = (lim.stack_mb or lim.memory_mb) << 20
+def _spawn_rlimits(shape: BoxShape, cgroup_ok: bool) -> list[tuple[int, int, int]]:
+    """Limits set (as the host user) before bwrap starts. The per-run ones (CPU,
+    stack, and without cgroups address space and processes) are lowered by the
+    launcher, so their hard limits start open here."""
+    inf = resource.RLIM_INFINITY
+    stack_soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
     limits = [
-        (resource.RLIMIT_CPU, cpu, cpu + 1),
-        (resource.RLIMIT_FSIZE, lim.file_mb << 20, lim.file_mb << 20),
-        (resource.RLIMIT_NOFILE, lim.nofile, lim.nofile),
+        (resource.RLIMIT_FSIZE, shape.file_mb << 20, shape.file_mb << 20),
+        (resource.RLIMIT_NOFILE, shape.nofile, shape.nofile),
         (resource.RLIMIT_CORE, 0, 0),
-        (resource.RLIMIT_STACK, stack, stack),
         (resource.RLIMIT_MSGQUEUE, 0, 0),
+        (resource.RLIMIT_CPU, inf, inf),
+        (resource.RLIMIT_STACK, stack_soft, inf),
     ]
     if not cgroup_ok:
-        limits.append((resource.RLIMIT_AS, mem, mem))
-        limits.append((resource.RLIMIT_NPROC, lim.pids, lim.pids))
+        limits += [(resource.RLIMIT_AS, inf, inf), (resource.RLIMIT_NPROC, inf, inf)]
     return limits
+
+
+def _sh_word(arg: str) -> str:
+    """One shell word for ``arg``; newlines come from the launcher's $nl so the line stays one line."""
+    return '"$nl"'.join(shlex.quote(part) for part in arg.split("\n"))
+
+
+def _launch_line(argv: list[str], lim: BoxLimits, cgroup_ok: bool) -> bytes:
+    """The command line the launcher evals: per-run rlimits, an ack, close fd 3, exec the program."""
+    cpu = max(1, math.ceil(lim.cpu_s)) + 1
+    steps = [f"ulimit -S -t {cpu}", f"ulimit -H -t {cpu + 1}", f"ulimit -s {(lim.stack_mb or lim.memory_mb) << 10}"]
+    if not cgroup_ok:
+        steps += [f"ulimit -v {lim.memory_mb << 10}", f"ulimit -p {lim.pids}"]
+    steps += ["printf g >&3", "exec 3>&-", "exec " + " ".join(_sh_word(a) for a in argv)]
+    return (" && ".join(steps) + "\n").encode()
 
 
 def _close_all_but(keep: list[int]) -> None:
@@ -205,7 +262,7 @@ def _close_all_but(keep: list[int]) -> None:
     os.closerange(low, 1 << 20)
 
 
-def _become_program(argv, env, fds, rlimits):  # pragma: no cover - runs in the forked child
+def _become_bwrap(argv, env, fds, rlimits):  # pragma: no cover - runs in the forked child
     """In the child: lay out fds 0..n-1, reset signals, set rlimits, exec bwrap."""
     high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 16) for fd in fds]
     for target, fd in enumerate(high):
@@ -220,109 +277,6 @@ def _become_program(argv, env, fds, rlimits):  # pragma: no cover - runs in the 
     for which, soft, hard in rlimits:
         resource.setrlimit(which, (soft, hard))
     os.execve(argv[0], argv, env)
-
-
-class Stem:
-    """A child forked ahead of time that has already joined a fresh cgroup.
-
-    Moving a process into a cgroup v1 memory group waits for an RCU grace period
-    (10-30 ms on this kind of host). A stem pays that while the previous run is
-    still going; ``launch`` then only hands it the run's argv, env and fds
-    (SCM_RIGHTS) and it execs bwrap at once. Each stem is used once.
-    """
-
-    def __init__(self, support: cgroups.CgroupSupport | None):
-        self.owner = os.getpid()
-        self.group = cgroups.RunCgroup(support, 0, 0) if support is not None else None
-        self.sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        procs = self.group.procs_files if self.group else []
-        try:
-            self.pid = os.fork()
-        except OSError:
-            self.sock.close()
-            child_sock.close()
-            if self.group:
-                self.group.remove()
-            raise
-        if self.pid == 0:  # pragma: no cover - child
-            code = 127
-            try:
-                self.sock.close()
-                _close_all_but([child_sock.fileno()])
-                status = b"r"
-                try:
-                    pid = str(os.getpid())
-                    for path in procs:
-                        with open(path, "w") as fh:
-                            fh.write(pid)
-                except OSError as exc:
-                    status = f"cannot join the run's cgroup: {exc}".encode()
-                child_sock.send(status)
-                if status != b"r":
-                    os._exit(code)
-                msg, fds, _, _ = socket.recv_fds(child_sock, 1 << 20, 16)
-                if not msg:
-                    code = 0
-                    os._exit(0)
-                spec = json.loads(msg)
-                _become_program(spec["argv"], spec["env"], fds, spec["rlimits"])
-            except BaseException as exc:  # noqa: BLE001 - report anything to the parent
-                try:
-                    child_sock.send(f"{type(exc).__name__}: {exc}".encode(errors="replace"))
-                finally:
-                    os._exit(code)
-        child_sock.close()
-
-    def discard(self) -> None:
-        self.sock.close()
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
-        if self.group:
-            self.group.kill_all()
-            self.group.remove()
-
-    def launch(self, argv, env, fds, rlimits) -> str | None:
-        """Hand the run to the stem; None once bwrap is exec'd, else the error."""
-        ready = self.sock.recv(4096)
-        if ready != b"r":
-            return ready.decode(errors="replace") or "the stem process died"
-        spec = json.dumps({"argv": argv, "env": env, "rlimits": rlimits}).encode()
-        socket.send_fds(self.sock, [spec], fds)
-        error = self.sock.recv(4096)  # EOF: the socket was close-on-exec, so exec succeeded
-        self.sock.close()
-        return error.decode(errors="replace") if error else None
-
-
-_next_stem: Stem | None = None
-
-
-def _take_stem(support: cgroups.CgroupSupport | None) -> Stem:
-    """The prepared stem (if it belongs to this process), then prepare the next one."""
-    global _next_stem
-    stem, _next_stem = _next_stem, None
-    if stem is not None and stem.owner != os.getpid():
-        stem = None  # inherited across fork() from another worker: not ours to use
-    if stem is None:
-        stem = Stem(support)
-    if settings.prespawn:
-        try:
-            _next_stem = Stem(support)
-        except OSError:
-            _next_stem = None
-    return stem
-
-
-def discard_prepared_stem() -> None:
-    """Stop the idle pre-forked stem (tests, shutdown)."""
-    global _next_stem
-    stem, _next_stem = _next_stem, None
-    if stem is not None and stem.owner == os.getpid():
-        stem.discard()
-
-
-atexit.register(discard_prepared_stem)
 
 
 def _memfd(name: str, data: bytes) -> int:
@@ -343,91 +297,316 @@ def _kill(pid: int, group: cgroups.RunCgroup | None) -> None:
         group.kill_all(timeout_s=0.5)
 
 
-def execute(run: BoxRun) -> BoxOutcome:
-    """Run ``run.argv`` inside a fresh box and collect its outcome."""
-    problem = host_problem()
-    if problem:
-        return BoxOutcome(ok=False, message=problem)
-    lim = run.limits
-    support = cgroups.detect()
+def _drain(fd: int, limit: int = 4096) -> bytes:
+    data = b""
+    os.set_blocking(fd, False)
     try:
-        stem = _take_stem(support if support.version is not None else None)
-    except OSError as exc:
-        return BoxOutcome(ok=False, message=f"cannot prepare the run's process/cgroup: {exc}")
-    group = stem.group
-    try:
-        if group is not None:
-            group.set_limits(lim.memory_mb << 20, lim.pids)
-        return _execute(run, stem)
-    except OSError as exc:
-        return BoxOutcome(ok=False, message=f"sandbox host error: {exc}")
-    finally:
-        stem.sock.close()
-        if group is not None:
-            group.kill_all()
-            group.remove()
+        while len(data) < limit:
+            chunk = os.read(fd, limit)
+            if not chunk:
+                break
+            data += chunk
+    except BlockingIOError:
+        pass
+    return data[:limit]
 
 
-def _unread(fd: int) -> int:
-    buf = array.array("i", [0])
-    fcntl.ioctl(fd, termios.FIONREAD, buf)
-    return buf[0]
+class Box:
+    """One sandboxed process tree, set up before its run is known; used once.
 
+    Creating a Box forks a child that joins the box's fresh cgroup (a cgroup v1
+    attach waits for an RCU grace period) and execs bwrap, which builds the
+    namespaces and mounts, applies seccomp and (as root) setpriv drops to the
+    sandbox uid; then our fixed launcher (``_LAUNCHER``, trusted, no input but
+    the host's line) says "r" on the control socket and waits. All of that runs
+    while the host does other work (usually the previous run), so ``start`` only
+    writes stdin, sets the cgroup limits, resets the counters and sends the line.
+    """
 
-def _execute(run: BoxRun, stem: Stem) -> BoxOutcome:
-    lim = run.limits
-    group = stem.group
-    env = dict(_BASE_ENV)
-    env.update({k: os.environ[k] for k in _PASSTHROUGH_ENV if k in os.environ})
-    env.update(run.env)
-    argv = _bwrap_argv(run)
-    own: list[int] = []  # every fd we must close
-    try:
-        stdin_fd = _memfd("stdin", run.stdin)
-        seccomp_fd = _memfd("seccomp", seccomp.cached_filter())
-        own += [stdin_fd, seccomp_fd]
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
-        # bwrap consumes this byte just before it execs the program: proof that
-        # its setup succeeded, so later failures are the program's, not ours.
-        block_r, block_w = os.pipe()
-        own += [out_r, out_w, err_r, err_w, block_r, block_w]
-        os.write(block_w, b"x")
-        child_fds = [stdin_fd, out_w, err_w, block_r, seccomp_fd]
-        res_r = None
-        if run.result_channel:
-            res_r, res_w = os.pipe()
-            own += [res_r, res_w]
-            child_fds.append(res_w)
-        rlimits = _rlimits(lim, group is not None)
+    def __init__(self, shape: BoxShape, support: cgroups.CgroupSupport | None):
+        self.shape = shape
+        self.owner = os.getpid()
+        self.pid: int | None = None
+        self.used = False
+        self.keep_warm = False
+        self.workspace: Workspace | None = None
+        self.group: cgroups.RunCgroup | None = None
+        self._host_fds: list[int] = []
+        self.sock: socket.socket | None = None
+        try:
+            if shape.workdir is None:
+                self.workspace = Workspace()
+                self.workdir = self.workspace.box
+            else:
+                self.workdir = shape.workdir
+            self.group = cgroups.RunCgroup(support, 0, 0) if support is not None else None
+            self._spawn()
+        except BaseException:
+            self.discard()
+            raise
 
-        start = time.monotonic()
-        error = stem.launch(argv, env, child_fds, rlimits)
-        for fd in child_fds[1:]:
-            os.close(fd)
-            own.remove(fd)
-        if error:
+    def _spawn(self) -> None:
+        shape = self.shape
+        self.sock, box_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        child_fds: list[int] = []
+        try:
+            self.stdin_fd = os.memfd_create("stdin", os.MFD_CLOEXEC)
+            self._host_fds.append(self.stdin_fd)
+            seccomp_fd = _memfd("seccomp", seccomp.cached_filter())
+            child_fds.append(seccomp_fd)
+            self.out_r, out_w = os.pipe()
+            self._host_fds.append(self.out_r)
+            child_fds.append(out_w)
+            self.err_r, err_w = os.pipe()
+            self._host_fds.append(self.err_r)
+            child_fds.append(err_w)
+            layout = [self.stdin_fd, out_w, err_w, box_sock.fileno(), seccomp_fd]
+            self.res_r = None
+            if shape.result_channel:
+                self.res_r, res_w = os.pipe()
+                self._host_fds.append(self.res_r)
+                child_fds.append(res_w)
+                layout.append(res_w)
+            env = dict(_BASE_ENV)
+            env.update({k: os.environ[k] for k in _PASSTHROUGH_ENV if k in os.environ})
+            env.update(dict(shape.env))
+            argv = _bwrap_argv(shape, self.workdir)
+            rlimits = _spawn_rlimits(shape, self.group is not None)
+            procs = self.group.procs_files if self.group else []
+            self.pid = os.fork()
+            if self.pid == 0:  # pragma: no cover - child
+                try:
+                    report = fcntl.fcntl(box_sock.fileno(), fcntl.F_DUPFD_CLOEXEC, 64)
+                    _close_all_but(layout + [report])
+                    pid = str(os.getpid())
+                    for path in procs:
+                        with open(path, "w") as fh:
+                            fh.write(pid)
+                    _become_bwrap(argv, env, layout, rlimits)
+                except BaseException as exc:  # noqa: BLE001 - report anything to the host
+                    try:
+                        os.write(report, f"E{type(exc).__name__}: {exc}".encode(errors="replace"))
+                    finally:
+                        os._exit(127)
+        finally:
+            box_sock.close()
+            for fd in child_fds:
+                os.close(fd)
+
+    def __enter__(self) -> "Box":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()
+
+    def _setup_failure(self) -> str | None:
+        """Wait for the launcher's "r"; None when the box is ready, else why not."""
+        self.sock.settimeout(SETUP_TIMEOUT_S)
+        try:
+            first = self.sock.recv(1)
+        except TimeoutError:
+            return f"the box was not ready within {SETUP_TIMEOUT_S:.0f} s"
+        if first == b"r":
+            return None
+        if first == b"E":
+            return "cannot start bubblewrap: " + self.sock.recv(4096).decode(errors="replace")
+        _kill(self.pid, self.group)
+        self._reap()
+        return "bubblewrap failed to set up the box: " + _drain(self.err_r).decode(errors="replace").strip()[:500]
+
+    def _reap(self) -> None:
+        if self.pid is not None:
             try:
-                os.waitpid(stem.pid, 0)
+                os.waitpid(self.pid, 0)
             except ChildProcessError:
                 pass
-            return BoxOutcome(ok=False, message=f"cannot start bubblewrap: {error}")
-        cpu_base = group.reset_usage() if group is not None else 0
-        outcome = _supervise(run, stem.pid, start, group, out_r, err_r, res_r, cpu_base)
-        if outcome.ok and _unread(block_w) != 0:
-            outcome = BoxOutcome(ok=False, wall_ms=outcome.wall_ms, message="bubblewrap failed to set up the box: "
-                                 + outcome.stderr.decode(errors="replace").strip()[:500])
-        return outcome
-    finally:
-        for fd in own:
+            self.pid = None
+
+    def start(self, argv: list[str], limits: BoxLimits, stdin: bytes = b"") -> BoxOutcome:
+        """Run ``argv`` in this box under ``limits`` and collect the outcome; then clean up."""
+        if self.used or self.owner != os.getpid():
+            raise RuntimeError("a box serves exactly one run, in the process that set it up")
+        self.used = True
+        try:
+            problem = self._setup_failure()
+            if problem:
+                return BoxOutcome(ok=False, message=problem)
+            view = memoryview(stdin)
+            while view:
+                view = view[os.write(self.stdin_fd, view):]
+            os.lseek(self.stdin_fd, 0, os.SEEK_SET)  # the box shares this file offset
+            group = self.group
+            cpu_base = 0
+            if group is not None:
+                group.set_limits(limits.memory_mb << 20, limits.pids)
+                cpu_base = group.reset_usage()
+            start = time.monotonic()
+            self.sock.sendall(_launch_line(argv, limits, group is not None))
+            # While the program runs: tidy earlier runs and set up the next box.
+            finish_cleanup()
+            if self.keep_warm:
+                _prepare_warm(self.shape)
+            pid, self.pid = self.pid, None  # _supervise reaps it
+            outcome = _supervise(limits, pid, start, group, self.out_r, self.err_r, self.res_r, cpu_base)
+            self.sock.setblocking(False)
+            try:
+                acked = self.sock.recv(16) == b"g"
+            except BlockingIOError:
+                acked = False
+            if outcome.ok and not acked:
+                outcome = BoxOutcome(ok=False, wall_ms=outcome.wall_ms, message="the box launcher failed: "
+                                     + outcome.stderr.decode(errors="replace").strip()[:500])
+            return outcome
+        except OSError as exc:
+            return BoxOutcome(ok=False, message=f"sandbox host error: {exc}")
+        finally:
+            self.discard(defer_removal=True)
+
+    def discard(self, defer_removal: bool = False) -> None:
+        """Stop the box's processes (now), then remove its cgroup and its own work dir.
+
+        ``defer_removal``: once every process is gone, leave the two (empty
+        cgroup, dead work dir) for ``finish_cleanup``, which the next run calls
+        while its program runs, and atexit calls at the end.
+        """
+        if self.owner != os.getpid():
+            self.forget()
+            return
+        if self.pid is not None:
+            _kill(self.pid, None)
+        empty = self.group.kill_all() if self.group is not None else True
+        self._reap()
+        self.forget()
+        if defer_removal and empty:
+            _retired.append(self)
+        else:
+            self.remove_leftovers()
+
+    def remove_leftovers(self) -> None:
+        if self.group is not None:
+            self.group.kill_all()
+            self.group.remove()
+            self.group = None
+        if self.workspace is not None:
+            self.workspace.remove()
+            self.workspace = None
+
+    def forget(self) -> None:
+        """Close the host-side fds without touching the box (a forked child's copy of a parent's box)."""
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        for fd in self._host_fds:
             try:
                 os.close(fd)
             except OSError:
                 pass
+        self._host_fds = []
 
 
-def _supervise(run, pid, start, group, out_r, err_r, res_r, cpu_base) -> BoxOutcome:
-    lim = run.limits
+# Idle warm boxes of this process, oldest first (at most settings.warm_boxes).
+_warm: dict[BoxShape, Box] = {}
+# Finished boxes (no process left) whose cgroup and work dir are still to be removed.
+_retired: list[Box] = []
+_stale_checked = False
+
+
+def _support() -> cgroups.CgroupSupport | None:
+    support = cgroups.detect()
+    return support if support.version is not None else None
+
+
+def take(shape: BoxShape, keep_warm: bool = True) -> Box:
+    """A box of ``shape``: the warm one if this process has it, else a new one.
+
+    With ``keep_warm`` (and ``settings.warm_boxes``) the box's ``start`` prepares
+    the next box of the same shape while the program runs. May raise OSError.
+    """
+    global _stale_checked
+    box = _warm.pop(shape, None)
+    if box is not None and box.owner != os.getpid():
+        box.forget()  # inherited across fork() from another worker: not ours to use
+        box = None
+    if box is None:
+        if not _stale_checked:
+            _stale_checked = True
+            workspace.remove_stale()
+        box = Box(shape, _support())
+    box.keep_warm = keep_warm and settings.warm_boxes > 0
+    return box
+
+
+def _prepare_warm(shape: BoxShape) -> None:
+    if shape in _warm:
+        return
+    while _warm and len(_warm) >= settings.warm_boxes:
+        _warm.pop(next(iter(_warm))).discard()
+    try:
+        _warm[shape] = Box(shape, _support())
+    except OSError:
+        pass  # only an optimisation: the next run sets up its own box
+
+
+def idle_boxes() -> list[Box]:
+    """This process's idle warm boxes (tests, shutdown)."""
+    return [box for box in _warm.values() if box.owner == os.getpid()]
+
+
+def retired_boxes() -> list[Box]:
+    """Finished boxes of this process waiting for ``finish_cleanup`` (tests)."""
+    return [box for box in _retired if box.owner == os.getpid()]
+
+
+def finish_cleanup() -> None:
+    """Remove the cgroups and work dirs of this process's finished boxes."""
+    while _retired:
+        box = _retired.pop()
+        if box.owner == os.getpid():
+            box.remove_leftovers()
+
+
+def discard_warm_boxes(workdir: str | None = None) -> None:
+    """Stop idle warm boxes: all of them, or those bound to ``workdir``."""
+    for shape in list(_warm):
+        if workdir is None or shape.workdir == workdir:
+            _warm.pop(shape).discard()
+
+
+def shutdown() -> None:
+    """Stop every idle box and finish all cleanup (atexit; worker shutdown hooks)."""
+    discard_warm_boxes()
+    finish_cleanup()
+
+
+def _forget_warm_boxes() -> None:  # pragma: no cover - runs in a forked child
+    """After fork(): the parent's boxes are not ours; drop our copies of their fds."""
+    for box in _warm.values():
+        box.forget()
+    _warm.clear()
+    _retired.clear()
+
+
+atexit.register(shutdown)
+os.register_at_fork(after_in_child=_forget_warm_boxes)
+
+
+def execute(run: BoxRun, keep_warm: bool = False) -> BoxOutcome:
+    """Run ``run.argv`` inside a fresh box and collect its outcome.
+
+    ``keep_warm``: the caller expects another run of the same shape (a judge's
+    next test), so a box for it is prepared while this one runs.
+    """
+    problem = host_problem()
+    if problem:
+        return BoxOutcome(ok=False, message=problem)
+    try:
+        box = take(BoxShape.of(run), keep_warm=keep_warm)
+    except OSError as exc:
+        return BoxOutcome(ok=False, message=f"cannot prepare the run's process/cgroup: {exc}")
+    return box.start(run.argv, run.limits, run.stdin)
+
+
+def _supervise(lim: BoxLimits, pid, start, group, out_r, err_r, res_r, cpu_base) -> BoxOutcome:
     outcome = BoxOutcome(ok=True)
     buffers = {out_r: bytearray(), err_r: bytearray()}
     caps = {out_r: lim.output_bytes, err_r: lim.stderr_bytes}

@@ -204,6 +204,7 @@ class RunCgroup:
             except OSError:
                 pass
         deadline = time.monotonic() + timeout_s
+        pause = 0.0002  # dying processes leave the group within a few ms: poll fast, then back off
         while True:
             pids = self.pids_in_group()
             if not pids:
@@ -215,7 +216,8 @@ class RunCgroup:
                     pass
             if time.monotonic() > deadline:
                 return False
-            time.sleep(0.005)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.005)
 
     def remove(self) -> None:
         for d in reversed(self.dirs):

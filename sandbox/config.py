@@ -27,9 +27,9 @@ class SandboxSettings:
     work_root: str = field(default_factory=_default_work_root)
     # Fall back to RLIMIT_AS when no cgroup can be made (reported by check_host).
     allow_rlimit_fallback: bool = True
-    # Keep one process pre-forked into a fresh cgroup so the next run skips the
-    # cgroup-attach wait (see box.Stem).
-    prespawn: bool = True
+    # Idle warm boxes kept per worker process (see box.Box): a run's next box of
+    # the same shape is set up while it runs. 0 sets every box up on demand.
+    warm_boxes: int = 2
     # Python packages made importable for the "python" language (read-only binds).
     python_packages: tuple[str, ...] = ("numpy",)
 

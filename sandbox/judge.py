@@ -94,7 +94,7 @@ def _run_test(request: JudgeRequest, language: Language, workspace: Workspace, f
     outcome = box.execute(box.BoxRun(
         argv=argv, workdir=workspace.box, limits=limits, writable=False, stdin=stdin.encode("utf-8"),
         binds=binds_for(language, harness=function_mode), env=language.env, result_channel=function_mode,
-    ))
+    ), keep_warm=True)  # the next test's box is set up while this one runs
     result = result_from_outcome(outcome, language)
     test_outcome = TestOutcome(index=index, hidden=test.hidden, verdict=result.verdict, time_ms=result.time_ms,
                                memory_kb=result.memory_kb, input=test.input, expected=test.expected,
@@ -132,15 +132,18 @@ def judge(request: JudgeRequest) -> JudgeResult:
             return JudgeResult(verdict=compiled.verdict, total=total, compile_output=compile_output,
                                message=compiled.message)
         outcomes: list[TestOutcome] = []
-        for index, test in enumerate(request.tests):
-            outcome = _run_test(request, language, workspace, file_name, index, test)
-            outcomes.append(outcome)
-            if outcome.verdict == SE:
-                # Sandbox or checker trouble: never blamed on the program.
-                return JudgeResult(verdict=SE, total=total, tests=outcomes, compile_output=compile_output,
-                                   passed=sum(o.verdict == AC for o in outcomes), message=outcome.message)
-            if outcome.verdict != AC and request.stop_on_first_failure:
-                break
+        try:
+            for index, test in enumerate(request.tests):
+                outcome = _run_test(request, language, workspace, file_name, index, test)
+                outcomes.append(outcome)
+                if outcome.verdict == SE:
+                    # Sandbox or checker trouble: never blamed on the program.
+                    return JudgeResult(verdict=SE, total=total, tests=outcomes, compile_output=compile_output,
+                                       passed=sum(o.verdict == AC for o in outcomes), message=outcome.message)
+                if outcome.verdict != AC and request.stop_on_first_failure:
+                    break
+        finally:
+            box.discard_warm_boxes(workdir=workspace.box)  # a box prepared for a test that will not come
     passed = sum(o.verdict == AC for o in outcomes)
     failing = next((o for o in outcomes if o.verdict != AC), None)
     if failing is None and passed == total:

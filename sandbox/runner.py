@@ -3,55 +3,19 @@
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import signal
-import tempfile
 
 from . import box
 from .api import CE, MLE, OK, OLE, RE, SE, TLE, RunRequest, RunResult
-from .config import settings
 from .languages import HARNESS_DIR, HOST_HARNESS_DIR, LANGUAGES, Language, expand
+from .workspace import Workspace
 
 COMPILE_LIMITS = dict(cpu_s=15.0, wall_s=30.0, memory_mb=1024, pids=128, output_bytes=64 * 1024,
                       stderr_bytes=64 * 1024, file_mb=256, tmpfs_mb=256)
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 
 
 def default_wall_limit(time_limit_s: float) -> float:
     return max(2 * time_limit_s, time_limit_s + 1.0)
-
-
-class Workspace:
-    """A fresh per-run directory on the host; its ``box`` subdir is bound at /box.
-
-    Files are created with O_EXCL|O_NOFOLLOW relative to the directory fd and
-    the tree is removed with shutil.rmtree, which does not follow symlinks
-    (fd-based on Linux; checked by check_host).
-    """
-
-    def __enter__(self) -> "Workspace":
-        os.makedirs(settings.work_root, mode=0o711, exist_ok=True)
-        self.root = tempfile.mkdtemp(prefix="run-", dir=settings.work_root)
-        self.box = os.path.join(self.root, "box")
-        os.mkdir(self.box, 0o755)
-        if os.geteuid() == 0:
-            os.chown(self.box, settings.sandbox_uid, settings.sandbox_gid)
-        return self
-
-    def write(self, name: str, text: str) -> None:
-        if not _SAFE_NAME.match(name):
-            raise ValueError(f"unsafe file name {name!r}")
-        dir_fd = os.open(self.box, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        try:
-            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=dir_fd)
-        finally:
-            os.close(dir_fd)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-
-    def __exit__(self, *exc) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def limits_for(language: Language, time_limit_s: float, memory_limit_mb: int, output_limit_bytes: int,
@@ -160,7 +124,16 @@ def run(request: RunRequest) -> RunResult:
     problem = box.host_problem()
     if problem:
         return RunResult(verdict=SE, message=problem)
-    with Workspace() as workspace:
+    limits = limits_for(language, request.time_limit_s, request.memory_limit_mb, request.output_limit_bytes,
+                        request.wall_limit_s)
+    shape = box.BoxShape(binds=tuple(binds_for(language)), env=tuple(sorted(language.env.items())),
+                         tmpfs_mb=limits.tmpfs_mb, file_mb=limits.file_mb, nofile=limits.nofile)
+    try:
+        run_box = box.take(shape)  # usually warm: set up while the previous run ran
+    except OSError as exc:
+        return RunResult(verdict=SE, message=f"cannot prepare the run's process/cgroup/work dir: {exc}")
+    with run_box:
+        workspace = run_box.workspace
         file_name = language.source_name(request.source)
         try:
             workspace.write(file_name, request.source)
@@ -172,11 +145,6 @@ def run(request: RunRequest) -> RunResult:
         if compiled is not None and compiled.verdict != OK:
             return compiled
         stem = os.path.splitext(file_name)[0]
-        limits = limits_for(language, request.time_limit_s, request.memory_limit_mb, request.output_limit_bytes,
-                            request.wall_limit_s)
         argv = expand(language.run, file=file_name, stem=stem, memory_mb=request.memory_limit_mb) + list(request.args)
-        outcome = box.execute(box.BoxRun(
-            argv=argv, workdir=workspace.box, limits=limits, writable=True,
-            stdin=request.stdin.encode("utf-8"), binds=binds_for(language), env=language.env,
-        ))
+        outcome = run_box.start(argv, limits, request.stdin.encode("utf-8"))
         return result_from_outcome(outcome, language, compiled.compile_output if compiled else "")

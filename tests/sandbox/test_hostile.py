@@ -63,6 +63,12 @@ def sandbox_cgroups() -> set[str]:
     return found
 
 
+def own_work_dirs() -> set[str]:
+    """This test process's run work dirs (other processes' runs may share the work root)."""
+    mine = f"run-{os.getpid()}-"
+    return {os.path.join(settings.work_root, d) for d in os.listdir(settings.work_root) if d.startswith(mine)}
+
+
 def host_tmp_entries() -> set[str]:
     return {name for d in ("/tmp", "/dev/shm") for name in os.listdir(d) if name.startswith(("hostile", "huge", "f"))}
 
@@ -123,11 +129,15 @@ def test_it_contains_the_hostile_program(path, listeners, host_secret):
     assert verdict in expected, f"{path.name}: got {verdict} ({result.message}); output: {output[-600:]!r}"
     assert "LEAK" not in output, output[-2000:]
     assert host_secret not in output
-    # Nothing outlives the run: no escaped process, no run cgroup but the idle pre-forked one.
+    # Nothing outlives the run: no escaped process, no run cgroup or work dir but the idle warm boxes'.
     assert escaped_processes() - procs_before == set()
-    idle = set(box._next_stem.group.dirs) if box._next_stem and box._next_stem.group else set()
-    assert sandbox_cgroups() - idle - cgroups_before == set()
-    assert [d for d in os.listdir(settings.work_root) if d.startswith("run-")] == []
+    for finished in box.retired_boxes():  # their cgroup and work dir go while the next run runs
+        assert finished.pid is None and (finished.group is None or finished.group.pids_in_group() == [])
+    box.finish_cleanup()
+    idle = box.idle_boxes()
+    idle_groups = {d for b in idle if b.group for d in b.group.dirs}
+    assert sandbox_cgroups() - idle_groups - cgroups_before == set()
+    assert own_work_dirs() - {b.workspace.root for b in idle if b.workspace} == set()
     assert host_tmp_entries() - tmp_before == set()
     with pytest.raises(BlockingIOError):
         tcp.accept()
