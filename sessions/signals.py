@@ -1,8 +1,8 @@
-"""Worker start-up hook: a worker that starts again finishes what it had left running."""
+"""Worker hooks: finish what a restarted worker left running; stop idle sandbox boxes at exit."""
 
 import logging
 
-from celery.signals import worker_ready
+from celery.signals import worker_process_shutdown, worker_ready
 
 logger = logging.getLogger(__name__)
 
@@ -18,3 +18,11 @@ def recover_on_worker_start(sender=None, **kwargs):
         logger.exception("recovering submissions at worker start failed")
         return
     logger.info("worker %s start-up recovery: %s", hostname, counts)
+
+
+@worker_process_shutdown.connect
+def stop_warm_sandbox_boxes(**kwargs):
+    """Pool processes can exit without running atexit hooks; stop their idle sandbox boxes here."""
+    from sandbox import box
+
+    box.shutdown()
