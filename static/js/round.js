@@ -140,6 +140,10 @@
       if (event.target.name === "stdin" || event.target.name === "use_custom_input") return;
       scheduleSave();
     });
+    // Anything typed before this script ran (a slow load) is saved too.
+    const typedEarly = Array.from(form.querySelectorAll("textarea")).some(
+      (el) => el.name !== "stdin" && el.value !== el.defaultValue);
+    if (typedEarly) scheduleSave();
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") saveNow({ keepalive: true });
     });

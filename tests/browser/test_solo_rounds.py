@@ -18,6 +18,7 @@ def start_question(page, slug):
     page.goto(f"/questions/{slug}/")
     page.get_by_role("button", name="Practise this question in a timed round").click()
     expect(page.get_by_role("timer")).to_be_visible()
+    page.wait_for_load_state("load")  # the page's scripts (autosave, editor) are running
 
 
 def replace_code(page, code):
@@ -71,6 +72,7 @@ def test_a_concept_round_with_reveal_and_self_grade(signed_in_page, mini_pack):
     expect(page.locator("#reveal")).to_contain_text("Model answer")
     page.get_by_role("button", name="Good").click()
     expect(page.get_by_role("button", name="Good")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
     rq = RoundQuestion.objects.get()
     assert rq.self_grade == "good" and "likelihood" in rq.answer
 
