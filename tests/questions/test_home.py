@@ -46,3 +46,13 @@ def test_the_loop_page_shows_each_stage(client, mini_pack):
     assert "Coding screen" in html and "Tests the code" in html
     assert client.get("/loops/mini/nope/").status_code == 404
     assert client.post("/loops/mini/alpha/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_signed_in_users_can_start_rounds_from_home_and_loop_pages(client, owner, mini_pack):
+    assert "Start round" not in client.get("/").content.decode()
+    client.force_login(owner)
+    for url in ("/", "/loops/mini/alpha/"):
+        html = client.get(url).content.decode()
+        assert 'aria-label="Start round: Coding screen"' in html and 'action="/practice/start/"' in html
+    assert "Start the whole loop" in client.get("/loops/mini/alpha/").content.decode()
