@@ -116,9 +116,10 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 
 # Celery. Without CELERY_BROKER_URL the broker is kombu's filesystem transport in
 # var/, so one machine gets a real worker process with no Redis to install.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
+EMBEDDED_BROKER_URL = "filesystem://localhost//"  # the host part only keeps kombu from warning
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or EMBEDDED_BROKER_URL
 CELERY_BROKER_DIR = VAR_DIR / "broker"
-if CELERY_BROKER_URL == "filesystem://":
+if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
