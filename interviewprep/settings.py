@@ -8,6 +8,8 @@ into `var/`. Nothing secret and no DEBUG=True lives in this file.
 
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+
 from interviewprep.env import (
     database_from_url,
     env_bool,
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,6 +116,31 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (never trust it without one).
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# A strict Content-Security-Policy: scripts only from our own static files, no inline
+# scripts, nothing from other origins. Style elements need the per-request nonce (the
+# code editor injects its styles with it); style attributes stay allowed because KaTeX
+# positions math glyphs with them, and attributes cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Celery. Without CELERY_BROKER_URL the broker is kombu's filesystem transport in
 # var/, so one machine gets a real worker process with no Redis to install.
@@ -134,6 +162,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When the broker is down, a Run must fail fast with a clear message, not hang the page.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECTION_TIMEOUT", 2.0, minimum=0.1)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.25, "interval_max": 0.5}
 SANDBOX_QUEUE = env_str("SANDBOX_QUEUE", "sandbox")
 CELERY_TASK_ROUTES = {"sessions.tasks.*": {"queue": SANDBOX_QUEUE}}
 # One sandbox run at a time per worker process: runs are CPU-bound and short, so
@@ -152,6 +183,9 @@ RUN_MAX_TIME_LIMIT_S = env_float("RUN_MAX_TIME_LIMIT_S", 10.0, minimum=0.1)
 RUN_MAX_MEMORY_LIMIT_MB = env_int("RUN_MAX_MEMORY_LIMIT_MB", 1024, minimum=16)
 RUN_MAX_SOURCE_BYTES = env_int("RUN_MAX_SOURCE_BYTES", 64 * 1024, minimum=1024)
 RUN_MAX_STDIN_BYTES = env_int("RUN_MAX_STDIN_BYTES", 64 * 1024, minimum=0)
+# Per-user limits on code runs: how many may start a minute, and how many may wait at once.
+RUN_RATE_PER_MINUTE = env_int("RUN_RATE_PER_MINUTE", 30, minimum=1)
+RUN_MAX_QUEUED_PER_USER = env_int("RUN_MAX_QUEUED_PER_USER", 3, minimum=1)
 # A submission still "running" after this long lost its worker; the sweep fails or re-queues it.
 SUBMISSION_STALE_AFTER_S = env_int("SUBMISSION_STALE_AFTER_S", 300, minimum=10)
 # Whether `load_pack` runs reference solutions through the sandbox. On by default;

@@ -24,7 +24,7 @@ from sessions.forms import GradeForm, PreviewForm, RunForm, StartForm
 from sessions.models import Round
 from sessions.selectors import round_page_context, round_summary, session_overview
 from sessions.services import rounds as round_services
-from sessions.services.submissions import submission_create
+from sessions.services.submissions import RunLimited, submission_create
 from interviewprep.markdown import render_markdown
 
 ROUND_TEMPLATE = "sessions/round.html"
@@ -205,9 +205,12 @@ def run_code(request, round_id: int, number: int):
             kind=data["kind"],
             stdin=data["stdin"] if data["use_custom_input"] and data["kind"] == "run" else None,
         )
+    except RunLimited as error:
+        return _refused(request, round_question.round, error, status=429)
     except ValidationError as error:
         status = 409 if isinstance(error, round_services.RoundClosed) else 400
         return _refused(request, round_question.round, error, status=status)
+    submission.refresh_from_db()  # the broker may have refused it already ("runner unavailable")
     if not request.htmx:  # without JavaScript: back to the page, which shows the latest run
         return redirect(f"{reverse('round_page', args=[round_question.round_id])}?q={number}")
     response = render(request, f"{ROUND_TEMPLATE}#results", {"submission": submission}, status=202)

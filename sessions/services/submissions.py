@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 
@@ -16,10 +17,29 @@ from questions.models import Question
 from sessions.models import Submission
 
 logger = logging.getLogger(__name__)
+run_logger = logging.getLogger("interviewprep.runs")
 
 # A run whose worker vanished is tried once more, then failed with a message.
 MAX_ATTEMPTS = 2
 RUNNER_UNAVAILABLE = "The code runner is unavailable right now; your code is saved, please try again in a moment."
+
+
+class RunLimited(ValidationError):
+    """Too many runs for now: the user gets a clear message and a 429, nothing is saved."""
+
+
+def _check_run_limits(user, now) -> None:
+    if user is None:
+        return
+    mine = Submission.objects.filter(user=user)
+    started = mine.filter(created_at__gte=now - timedelta(seconds=60)).count()
+    if started >= settings.RUN_RATE_PER_MINUTE:
+        raise RunLimited(
+            f"You have started {started} runs in the last minute, the most allowed. Wait a few seconds and try again."
+        )
+    waiting = mine.filter(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING]).count()
+    if waiting >= settings.RUN_MAX_QUEUED_PER_USER:
+        raise RunLimited(f"You already have {waiting} runs waiting for the runner; let them finish first.")
 
 
 def submission_create(
@@ -60,6 +80,7 @@ def submission_create(
             errors["language"] = "This question calls a function; answer it in Python or JavaScript."
     if errors:
         raise ValidationError(errors)
+    _check_run_limits(user, timezone.now())
 
     with transaction.atomic():
         if round_question is not None:
@@ -115,12 +136,29 @@ def submission_execute(*, submission_id: int, worker: str = "") -> Submission | 
         status=Submission.Status.DONE, finished_at=timezone.now(), **outcome
     )
     submission.refresh_from_db()
-    logger.info(
-        "submission %s done: user=%s language=%s kind=%s verdict=%s time_ms=%s wall_ms=%s",
-        submission.pk, submission.user_id, submission.language, submission.kind,
-        submission.verdict, submission.time_ms, submission.wall_ms,
-    )
+    _log_run(submission)
     return submission
+
+
+def _log_run(submission: Submission) -> None:
+    """One structured line per run, for operators: who, what, how it went, how long. Never code or output."""
+    queued_ms = (submission.started_at - submission.created_at).total_seconds() * 1000
+    run_logger.info(json.dumps({
+        "event": "run_finished",
+        "submission": submission.pk,
+        "user": submission.user_id,
+        "question": submission.question_id,
+        "kind": submission.kind,
+        "language": submission.language,
+        "status": submission.status,
+        "verdict": submission.verdict,
+        "time_ms": submission.time_ms,
+        "wall_ms": submission.wall_ms,
+        "memory_kb": submission.memory_kb,
+        "queued_ms": round(queued_ms, 1),
+        "attempts": submission.attempts,
+        "worker": submission.worker,
+    }))
 
 
 def _limits(question: Question | None) -> tuple[float, int]:

@@ -174,6 +174,7 @@
       doc: codeArea.value,
       language: languageSelect.value,
       label: "Code editor",
+      nonce: editorHost.dataset.cspNonce, // its injected styles must carry the page's CSP nonce
       onChange: (text) => { codeArea.value = text; scheduleSave(); },
       onRun: () => document.getElementById("run-button").click(),
       onSubmit: () => document.getElementById("submit-button").click(),

@@ -299,3 +299,16 @@ def test_markdown_preview_is_sanitised(owner_client):
     response = owner_client.post("/practice/preview/", {"text": "**b** <script>alert(1)</script>"})
     assert response.status_code == 200
     assert "<strong>b</strong>" in response.content.decode() and "<script" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_too_many_runs_get_a_429_with_a_message(owner_client, owner, coding_round, settings):
+    settings.RUN_RATE_PER_MINUTE = 1
+    rq = coding_round.questions.get()
+    Submission.objects.create(user=owner, round_question=rq, language="python", source="x", status="done")
+    response = owner_client.post(round_url(coding_round, "q/1/run/"),
+                                 {"kind": "run", "language": "python", "code": "print(1)"}, headers=HX)
+    assert response.status_code == 429
+    assert "the most allowed" in response.content.decode()
+    assert response["HX-Retarget"] == "#round-message"
+    assert Submission.objects.count() == 1

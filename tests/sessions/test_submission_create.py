@@ -53,3 +53,33 @@ def test_a_valid_run_is_saved_queued(owner, django_capture_on_commit_callbacks):
     assert submission.status == Submission.Status.QUEUED
     assert submission.stdin is None and submission.kind == "run"
     assert len(callbacks) == 1  # enqueued only once the row is committed
+
+
+@pytest.mark.django_db
+def test_runs_per_minute_are_limited(owner, settings, django_capture_on_commit_callbacks):
+    from sessions.services.submissions import RunLimited
+
+    settings.RUN_RATE_PER_MINUTE = 3
+    settings.RUN_MAX_QUEUED_PER_USER = 100
+    with django_capture_on_commit_callbacks(execute=False):
+        for _ in range(3):
+            submission_create(user=owner, language="python", source="print(1)")
+        with pytest.raises(RunLimited, match="3 runs in the last minute"):
+            submission_create(user=owner, language="python", source="print(1)")
+    assert Submission.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_waiting_runs_per_user_are_capped(owner, outsider, settings, django_capture_on_commit_callbacks):
+    from sessions.services.submissions import RunLimited
+
+    settings.RUN_MAX_QUEUED_PER_USER = 2
+    with django_capture_on_commit_callbacks(execute=False):
+        submission_create(user=owner, language="python", source="print(1)")
+        submission_create(user=owner, language="python", source="print(1)")
+        with pytest.raises(RunLimited, match="2 runs waiting"):
+            submission_create(user=owner, language="python", source="print(1)")
+        submission_create(user=outsider, language="python", source="print(1)")  # others are not affected
+    Submission.objects.filter(user=owner).update(status="done")
+    with django_capture_on_commit_callbacks(execute=False):
+        submission_create(user=owner, language="python", source="print(1)")

@@ -79,3 +79,18 @@ def test_only_a_queued_row_is_claimed(owner):
     assert submission_execute(submission_id=submission.pk, worker="b") is None
     submission.refresh_from_db()
     assert (submission.worker, submission.attempts) == ("a", 1)
+
+
+@pytest.mark.django_db
+def test_every_run_logs_one_structured_line_without_code_or_output(owner, caplog):
+    import json
+
+    secret_source = "print('SECRET-OUTPUT-7')  # SECRET-CODE-7"
+    with caplog.at_level("INFO", logger="interviewprep.runs"):
+        submission_execute(submission_id=queued(owner, language="python", source=secret_source).pk, worker="w9")
+    lines = [r.getMessage() for r in caplog.records if r.name == "interviewprep.runs"]
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert record["event"] == "run_finished" and record["user"] == owner.pk and record["language"] == "python"
+    assert record["verdict"] == "OK" and record["worker"] == "w9" and record["wall_ms"] is not None
+    assert "SECRET" not in lines[0]
