@@ -106,6 +106,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # serves straight from static/ through the finders.
 STATIC_ROOT = env_str("STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+if STATIC_ROOT:
+    # Collected files get content hashes in their names, so WhiteNoise can cache them for ever.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 # Cookies and transport. Production turns these on through the environment.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -171,7 +177,7 @@ CELERY_TASK_ROUTES = {"sessions.tasks.*": {"queue": SANDBOX_QUEUE}}
 # prefetching more would park runs behind a slow one while another worker idles.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
-    "recover-submissions": {"task": "sessions.tasks.recover_submissions", "schedule": 60.0},
+    "recover-submissions": {"task": "sessions.tasks.recover_submissions", "schedule": 10.0},
     "close-expired-rounds": {"task": "sessions.tasks.close_expired_rounds", "schedule": 30.0},
 }
 

@@ -9,11 +9,14 @@ logger = logging.getLogger(__name__)
 
 @worker_ready.connect
 def recover_on_worker_start(sender=None, **kwargs):
+    from django.utils import timezone
+
+    from sessions import liveness
     from sessions.services.submissions import submissions_recover
 
-    hostname = getattr(sender, "hostname", None)
+    hostname = getattr(sender, "hostname", None) or ""
     try:
-        counts = submissions_recover(worker=hostname) if hostname else submissions_recover()
+        counts = submissions_recover(is_claim_alive=liveness.restarted_node(hostname, timezone.now()))
     except Exception:  # never stop a worker from starting; the periodic sweep tries again
         logger.exception("recovering submissions at worker start failed")
         return

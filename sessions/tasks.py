@@ -1,7 +1,10 @@
 """Celery tasks: thin wrappers that take ids and call services."""
 
+import os
+
 from celery import shared_task
 
+from sessions import liveness
 from sessions.services.rounds import rounds_close_expired
 from sessions.services.submissions import submission_execute, submissions_recover
 
@@ -20,14 +23,17 @@ _HARD_LIMIT_S = 150
 )
 def run_submission(self, submission_id: int) -> None:
     """Run one submission. Safe to deliver twice: only a queued row is claimed."""
-    submission_execute(submission_id=submission_id, worker=self.request.hostname or "")
+    node = self.request.hostname or "worker"
+    if submission_execute(submission_id=submission_id, worker=liveness.claim_label(node, os.getpid())) is None:
+        # Not claimable: finished, claimed by a live process, or claimed by a pool process
+        # of this node that was killed mid-run (the broker then delivers the task again).
+        submissions_recover(only_ids=[submission_id], is_claim_alive=liveness.alive_on_node(node))
 
 
-@shared_task
-def recover_submissions() -> None:
-    """Periodic sweep (celery beat): fail or re-queue runs that lost their worker."""
-    submissions_recover()
-
+@shared_task(bind=True)
+def recover_submissions(self) -> None:
+    """Periodic sweep (celery beat): fail or re-queue runs whose worker is gone."""
+    submissions_recover(is_claim_alive=liveness.alive_anywhere(self.app, self.request.hostname or ""))
 
 
 @shared_task

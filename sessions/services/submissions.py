@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -226,37 +227,47 @@ def _run_in_sandbox(submission: Submission) -> dict:
     }
 
 
-def submissions_recover(*, worker: str | None = None, now=None) -> dict[str, int]:
+def submissions_recover(
+    *,
+    now=None,
+    is_claim_alive: Callable[[str, datetime], bool] | None = None,
+    only_ids: Iterable[int] | None = None,
+) -> dict[str, int]:
     """Finish what a lost worker left behind; safe to run at any time, from any process.
 
-    With `worker`, every row that worker had running is stale (it is starting up
-    again, so it runs nothing). Without it, rows running or queued for longer than
-    SUBMISSION_STALE_AFTER_S are. Stale rows go back to the queue once; after that
-    they are failed with a message, so none stays running forever.
+    A running row is stale when it has run for longer than SUBMISSION_STALE_AFTER_S,
+    or when `is_claim_alive(worker, started_at)` says the process that claimed it is
+    gone (killed, restarted). Stale rows go back to the queue once; after that they are
+    failed with a message, so none stays running forever. Without `only_ids`, queued
+    rows older than the cutoff (their broker message was lost) are sent again.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.SUBMISSION_STALE_AFTER_S)
-    if worker is not None:
-        stale_running = Q(status=Submission.Status.RUNNING, worker=worker)
-    else:
-        stale_running = Q(status=Submission.Status.RUNNING, started_at__lt=cutoff)
-    failed = Submission.objects.filter(stale_running, attempts__gte=MAX_ATTEMPTS).update(
+    running = Submission.objects.filter(status=Submission.Status.RUNNING)
+    if only_ids is not None:
+        running = running.filter(pk__in=list(only_ids))
+    stale_ids = set(running.filter(started_at__lt=cutoff).values_list("pk", flat=True))
+    if is_claim_alive is not None:
+        for pk, claim, started_at in running.exclude(pk__in=stale_ids).values_list("pk", "worker", "started_at"):
+            if not is_claim_alive(claim, started_at):
+                stale_ids.add(pk)
+    stale = Submission.objects.filter(pk__in=stale_ids, status=Submission.Status.RUNNING)
+    failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Submission.Status.ERROR,
         finished_at=now,
         message="The run was interrupted twice (its worker stopped) and was not tried again. Please run it again.",
     )
-    requeue_ids = list(
-        Submission.objects.filter(stale_running, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
-    )
+    requeue_ids = list(stale.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
     requeued = Submission.objects.filter(pk__in=requeue_ids, status=Submission.Status.RUNNING).update(
         status=Submission.Status.QUEUED, worker=""
     )
-    # Queued rows older than the cutoff lost their broker message (e.g. the broker restarted empty).
-    lost_ids = list(
-        Submission.objects.filter(status=Submission.Status.QUEUED, created_at__lt=cutoff)
-        .exclude(pk__in=requeue_ids)
-        .values_list("pk", flat=True)
-    )
+    lost_ids = []
+    if only_ids is None:
+        lost_ids = list(
+            Submission.objects.filter(status=Submission.Status.QUEUED, created_at__lt=cutoff)
+            .exclude(pk__in=requeue_ids)
+            .values_list("pk", flat=True)
+        )
     for submission_id in requeue_ids + lost_ids:
         transaction.on_commit(lambda pk=submission_id: _enqueue(pk))
     return {"failed": failed, "requeued": requeued, "lost": len(lost_ids)}

@@ -6,9 +6,6 @@ import shutil
 import pytest
 from django.test import Client
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-# make between browser steps are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -17,8 +14,19 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module", autouse=True)
+def allow_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    # make between browser steps are still plain synchronous code. Only while a browser
+    # module runs, so the variable never leaks into processes other tests start.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module; closed when the module ends, which also ends Playwright's event loop."""
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is missing: apt-get install chromium (make test installs it when run as root)")
     from playwright.sync_api import sync_playwright

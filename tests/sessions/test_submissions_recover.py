@@ -1,10 +1,12 @@
 """submissions_recover: nothing stays running or queued forever."""
 
+import os
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from sessions import liveness
 from sessions.models import Submission
 from sessions.services.submissions import submissions_recover
 
@@ -13,27 +15,51 @@ def make(user, **fields):
     return Submission.objects.create(user=user, language="python", source="print(1)", **fields)
 
 
+def dead_pid() -> int:
+    pid = 2**22 - 7
+    while liveness.pid_alive(pid):
+        pid -= 1
+    return pid
+
+
 @pytest.mark.django_db
-def test_a_restarting_worker_requeues_its_own_rows_once(owner, django_capture_on_commit_callbacks):
-    mine = make(owner, status="running", worker="celery@a", attempts=1, started_at=timezone.now())
-    twice = make(owner, status="running", worker="celery@a", attempts=2, started_at=timezone.now())
-    other = make(owner, status="running", worker="celery@b", attempts=1, started_at=timezone.now())
+def test_a_restarting_node_requeues_what_it_claimed_before_it_booted(owner, django_capture_on_commit_callbacks):
+    booted = timezone.now()
+    before = booted - timedelta(seconds=5)
+    mine = make(owner, status="running", worker="celery@a:100", attempts=1, started_at=before)
+    twice = make(owner, status="running", worker="celery@a:101", attempts=2, started_at=before)
+    fresh = make(owner, status="running", worker="celery@a:102", attempts=1, started_at=booted + timedelta(seconds=1))
+    other = make(owner, status="running", worker="celery@b:100", attempts=1, started_at=before)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        counts = submissions_recover(worker="celery@a")
+        counts = submissions_recover(is_claim_alive=liveness.restarted_node("celery@a", booted))
     assert counts["failed"] == 1 and counts["requeued"] == 1
     assert len(callbacks) == 1  # the re-queued row is sent to the broker again
-    mine.refresh_from_db(), twice.refresh_from_db(), other.refresh_from_db()
+    for row in (mine, twice, fresh, other):
+        row.refresh_from_db()
     assert mine.status == "queued" and mine.worker == ""
     assert twice.status == "error" and "interrupted twice" in twice.message
-    assert other.status == "running"
+    assert fresh.status == "running" and other.status == "running"
+
+
+@pytest.mark.django_db
+def test_a_claim_by_a_dead_pool_process_of_this_node_is_stale(owner):
+    dead = make(owner, status="running", worker=liveness.claim_label("celery@a", dead_pid()), attempts=1,
+                started_at=timezone.now())
+    alive = make(owner, status="running", worker=liveness.claim_label("celery@a", os.getpid()), attempts=1,
+                 started_at=timezone.now())
+    elsewhere = make(owner, status="running", worker="celery@b:1", attempts=1, started_at=timezone.now())
+    submissions_recover(only_ids=[dead.pk, alive.pk, elsewhere.pk], is_claim_alive=liveness.alive_on_node("celery@a"))
+    for row in (dead, alive, elsewhere):
+        row.refresh_from_db()
+    assert (dead.status, alive.status, elsewhere.status) == ("queued", "running", "running")
 
 
 @pytest.mark.django_db
 def test_the_sweep_handles_rows_older_than_the_cutoff(owner, settings):
     settings.SUBMISSION_STALE_AFTER_S = 60
     old = timezone.now() - timedelta(seconds=120)
-    stale = make(owner, status="running", worker="celery@x", attempts=1, started_at=old)
-    fresh = make(owner, status="running", worker="celery@x", attempts=1, started_at=timezone.now())
+    stale = make(owner, status="running", worker="celery@x:1", attempts=1, started_at=old)
+    fresh = make(owner, status="running", worker="celery@x:1", attempts=1, started_at=timezone.now())
     lost = make(owner, status="queued")
     Submission.objects.filter(pk=lost.pk).update(created_at=old)
     counts = submissions_recover()
@@ -44,7 +70,12 @@ def test_the_sweep_handles_rows_older_than_the_cutoff(owner, settings):
 
 @pytest.mark.django_db
 def test_finished_rows_are_left_alone(owner):
-    done = make(owner, status="done", verdict="OK", worker="celery@a", attempts=1)
-    submissions_recover(worker="celery@a")
+    done = make(owner, status="done", verdict="OK", worker="celery@a:1", attempts=1, started_at=timezone.now())
+    submissions_recover(is_claim_alive=lambda claim, started: False)
     done.refresh_from_db()
     assert done.status == "done"
+
+
+def test_claim_labels_round_trip():
+    assert liveness.split_claim(liveness.claim_label("celery@host:with:colons", 42)) == ("celery@host:with:colons", 42)
+    assert liveness.split_claim("legacy-node") == ("legacy-node", None)

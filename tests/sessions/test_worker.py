@@ -15,7 +15,7 @@ def test_a_run_goes_through_the_worker(celery_worker, owner):
     submission = submission_create(user=owner, language="python", source="print(6 * 7)")
     done = wait_until_final(submission)
     assert (done.status, done.verdict, done.stdout) == ("done", "OK", "42\n")
-    assert done.worker.startswith("test-")
+    assert done.worker.startswith("test-") and done.worker.rsplit(":", 1)[1].isdigit()  # node:pid
 
 
 def test_wrong_then_right_submissions_are_judged(celery_worker, owner, mini_pack):
@@ -31,9 +31,9 @@ def test_wrong_then_right_submissions_are_judged(celery_worker, owner, mini_pack
 
 def test_a_row_left_running_by_a_dead_worker_is_run_again(celery_worker, owner):
     orphan = Submission.objects.create(
-        user=owner, language="python", source="print('again')", status="running", worker="celery@gone",
+        user=owner, language="python", source="print('again')", status="running", worker="celery@gone:1",
         attempts=1, started_at=timezone.now(),
     )
-    submissions_recover(worker="celery@gone")
+    submissions_recover(is_claim_alive=lambda claim, started: not claim.startswith("celery@gone:"))
     done = wait_until_final(orphan)
     assert (done.verdict, done.stdout, done.attempts) == ("OK", "again\n", 2)
