@@ -325,6 +325,8 @@ def model_answer_reveal(*, round_question: RoundQuestion, now: datetime | None =
     """Solo concept practice: show the model answer once the candidate has had a go."""
     now = now or timezone.now()
     _require_running(round_question.round, now)
+    if round_question.question.kind not in (Question.Kind.CONCEPT, Question.Kind.BEHAVIORAL):
+        raise ValidationError("For this kind of question the model answer and rubric are shown after the round.")
     if round_question.model_answer_revealed_at is None:
         RoundQuestion.objects.filter(pk=round_question.pk, model_answer_revealed_at=None).update(
             model_answer_revealed_at=now

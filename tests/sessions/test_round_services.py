@@ -205,3 +205,11 @@ def test_ending_twice_is_fine_and_ending_stops_the_clock(coding_round):
     svc.round_end(round=coding_round, now=at(200))
     assert coding_round.ended_at == at(100) and coding_round.end_reason == "ended"
     assert coding_round.remaining_seconds(at(10_000)) == 45 * 60 - 100
+
+
+@pytest.mark.django_db
+def test_design_and_coding_answers_are_not_revealed_during_the_round(design_round, coding_round):
+    for stage_round in (design_round, coding_round):
+        with pytest.raises(ValidationError, match="after the round"):
+            svc.model_answer_reveal(round_question=stage_round.questions.get(), now=at(10))
+    assert not RoundQuestion.objects.exclude(model_answer_revealed_at=None).exists()
