@@ -14,7 +14,7 @@ def _round_questions(stage_round: Round):
     return list(
         RoundQuestion.objects.filter(round=stage_round)
         .select_related("question")
-        .prefetch_related("question__constraints", "question__starters", "question__hints", "question__rubric_items")
+        .prefetch_related("question__constraints", "question__starters")
         .order_by("order")
     )
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 import sandbox
@@ -362,10 +362,18 @@ def _reveal_constraints(round_question: RoundQuestion, *, upto: int, now: dateti
 
 def _deliver_scheduled_constraints(round: Round, now: datetime) -> None:
     """Design questions: constraint k of n arrives at k/(n+1) of the round, if not asked for sooner."""
-    design = round.questions.filter(question__kind=Question.Kind.DESIGN).select_related("question")
+    # Cached on the instance: a request syncs the same round more than once.
+    design = getattr(round, "_design_questions", None)
+    if design is None:
+        design = list(
+            round.questions.filter(question__kind=Question.Kind.DESIGN)
+            .select_related("question")
+            .annotate(constraint_count=Count("question__constraints"))
+        )
+        round._design_questions = design
     elapsed = round.elapsed_seconds(now)
     for round_question in design:
-        total = round_question.question.constraints.count()
+        total = round_question.constraint_count
         due = min(total, int(elapsed // (round.duration_seconds / (total + 1)))) if total else 0
         if due > round_question.constraints_revealed:
             round_question.round = round
