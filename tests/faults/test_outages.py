@@ -76,7 +76,18 @@ class Stack:
     def start_web(self) -> None:
         self.start("web", [sys.executable, "-m", "gunicorn", "interviewprep.wsgi", "--workers", "1", "--threads", "4",
                            "--bind", f"127.0.0.1:{self.web_port}"])
-        wait_for_port(self.web_port)
+        # The port opens before gunicorn's worker answers: wait for a real response.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/health/live/", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("the web process did not start")
+            time.sleep(0.1)
 
     def start_worker(self) -> None:
         self.start("worker", [sys.executable, "-m", "celery", "-A", "interviewprep", "worker", "--queues",
