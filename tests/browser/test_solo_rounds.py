@@ -5,7 +5,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from questions.models import Question
 from sessions.models import Round, RoundQuestion
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

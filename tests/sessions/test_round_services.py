@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from questions.models import InterviewLoop, Question, Stage
-from sessions.models import Round, RoundEvent, RoundQuestion, Snapshot
+from sessions.models import RoundEvent, RoundQuestion, Snapshot
 from sessions.services import rounds as svc
 
 T0 = timezone.now().replace(microsecond=0)
