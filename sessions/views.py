@@ -46,8 +46,17 @@ def _with_clock(response, stage_round: Round):
     )
 
 
-def _refused(request, stage_round: Round, error: ValidationError, status: int = 409):
-    """A refused change: the message goes to the round's message area, nothing was saved."""
+def _refused(request, stage_round: Round, error: ValidationError):
+    """A refused change: the message goes to the round's message area, nothing was saved.
+
+    429 for too many runs, 409 when the round's state forbids it, 400 for bad input.
+    """
+    if isinstance(error, RunLimited):
+        status = 429
+    elif isinstance(error, round_services.RoundClosed):
+        status = 409
+    else:
+        status = 400
     response = render(request, f"{ROUND_TEMPLATE}#message", {"messages_list": _messages(error)}, status=status)
     if request.htmx:
         response = reswap(retarget(response, "#round-message"), "innerHTML")
@@ -145,8 +154,7 @@ def answer_save(request, round_id: int, number: int):
     try:
         changed = round_services.answer_save(round_question=round_question, values=values)
     except ValidationError as error:
-        status = 409 if isinstance(error, round_services.RoundClosed) else 400
-        return _refused(request, round_question.round, error, status=status)
+        return _refused(request, round_question.round, error)
     context = {"saved_at": timezone.now(), "changed": changed}
     return _with_clock(render(request, f"{ROUND_TEMPLATE}#save-status", context), round_question.round)
 
@@ -167,8 +175,7 @@ def question_action(request, round_id: int, number: int, action: str):
                 raise ValidationError(form.errors)
             round_services.self_grade_set(round_question=round_question, grade=form.cleaned_data["grade"])
     except ValidationError as error:
-        status = 409 if isinstance(error, round_services.RoundClosed) else 400
-        return _refused(request, round_question.round, error, status=status)
+        return _refused(request, round_question.round, error)
     partial = "constraints" if action == "constraint" else "reveal"
     return _question_panel(request, round_question, partial)
 
@@ -194,7 +201,7 @@ def run_code(request, round_id: int, number: int):
     round_question = get_round_question_for_user(request.user, round_id, number)
     form = RunForm(request.POST)
     if not form.is_valid():
-        return _refused(request, round_question.round, ValidationError(form.errors), status=400)
+        return _refused(request, round_question.round, ValidationError(form.errors))
     data = form.cleaned_data
     try:
         submission = submission_create(
@@ -205,11 +212,8 @@ def run_code(request, round_id: int, number: int):
             kind=data["kind"],
             stdin=data["stdin"] if data["use_custom_input"] and data["kind"] == "run" else None,
         )
-    except RunLimited as error:
-        return _refused(request, round_question.round, error, status=429)
     except ValidationError as error:
-        status = 409 if isinstance(error, round_services.RoundClosed) else 400
-        return _refused(request, round_question.round, error, status=status)
+        return _refused(request, round_question.round, error)
     submission.refresh_from_db()  # the broker may have refused it already ("runner unavailable")
     if not request.htmx:  # without JavaScript: back to the page, which shows the latest run
         return redirect(f"{reverse('round_page', args=[round_question.round_id])}?q={number}")
