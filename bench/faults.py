@@ -21,20 +21,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench.harness import HtmxClient, free_port, session_for  # noqa: E402
 SLOW = "import time\ntime.sleep(2)\nprint('finished')\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_port(port: int, up: bool = True, timeout: float = 30) -> float:
@@ -86,7 +79,6 @@ def main() -> None:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
 
     from questions.models import Question
     from sessions import liveness
@@ -95,38 +87,13 @@ def main() -> None:
     from sessions.tasks import run_submission
 
     user = get_user_model().objects.create_user("faulty", password="fault-test-password-1")
-    store = SessionStore()
-    store.update({"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
-                  "_auth_user_hash": user.get_session_auth_hash()})
-    store.create()
-    cookies = {"sessionid": store.session_key}
+    client = HtmxClient(f"http://127.0.0.1:{web_port}", session_for(user))
     question = Question.objects.get(slug="two-urn-posterior")
     stage_round = session_start(owner=user, question=question).rounds.get()
     page = f"/practice/rounds/{stage_round.pk}/"
 
     def call(path, data=None):
-        headers = {"HX-Request": "true", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-        if "csrftoken" in cookies:
-            headers["X-CSRFToken"] = cookies["csrftoken"]
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        started = time.monotonic()
-        while True:
-            try:
-                response = urllib.request.urlopen(
-                    urllib.request.Request(f"http://127.0.0.1:{web_port}{path}", body, headers), timeout=30)
-                break
-            except urllib.error.HTTPError as error:
-                response = error
-                break
-            except OSError:  # a restarting server: the port is open before its workers answer
-                if time.monotonic() - started > 20:
-                    raise
-                time.sleep(0.05)
-        text = response.read().decode(errors="replace")
-        for header in response.headers.get_all("Set-Cookie") or []:
-            key, _, rest = header.partition("=")
-            cookies[key] = rest.split(";", 1)[0]
-        return response.status, text, (time.monotonic() - started) * 1000, response.headers
+        return client.request(path, data, restart_grace_s=20)
 
     def until_final(pks, timeout=60):
         started = time.monotonic()

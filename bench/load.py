@@ -20,35 +20,19 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def reachable(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
-        return True
-    except OSError:
-        return False
+from bench.harness import HtmxClient, free_port, port_open, session_for  # noqa: E402
 
 
 class Stats:
@@ -66,27 +50,12 @@ class Stats:
 
 def candidate(base: str, session_key: str, round_id: int, code: str, until: float, stats: Stats, seed: int) -> None:
     rng = random.Random(seed)
-    cookies = {"sessionid": session_key}
+    client = HtmxClient(base, session_key)
 
     def call(name: str, path: str, data: dict | None = None) -> tuple[int, str]:
-        headers = {"HX-Request": "true", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-        if "csrftoken" in cookies:
-            headers["X-CSRFToken"] = cookies["csrftoken"]
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        started = time.perf_counter()
-        try:
-            response = urllib.request.urlopen(urllib.request.Request(base + path, data=body, headers=headers), timeout=30)
-        except urllib.error.HTTPError as error:
-            response = error
-        except OSError:
-            stats.record(name, 0, time.perf_counter() - started)
-            return 0, ""
-        text = response.read().decode(errors="replace")
-        stats.record(name, response.status, time.perf_counter() - started)
-        for header in response.headers.get_all("Set-Cookie") or []:
-            key, _, rest = header.partition("=")
-            cookies[key] = rest.split(";", 1)[0]
-        return response.status, text
+        status, text, ms, _ = client.request(path, data)
+        stats.record(name, status, ms / 1000)
+        return status, text
 
     page = f"/practice/rounds/{round_id}/"
     call("round page", page)
@@ -121,11 +90,11 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     args = parser.parse_args()
-    if not reachable(6379):
+    if not port_open(6379):
         raise SystemExit("Redis must answer on 127.0.0.1:6379")
 
     scratch = Path(tempfile.mkdtemp(prefix="interviewprep-load-"))
-    use_pg = reachable(5432) and shutil.which("psql")
+    use_pg = port_open(5432) and shutil.which("psql")
     if use_pg:
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
                         "DROP DATABASE IF EXISTS interviewprep_load"], check=True)
@@ -152,7 +121,6 @@ def main() -> None:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
 
     from questions.models import Question
     from sessions.models import Submission
@@ -162,11 +130,7 @@ def main() -> None:
     people = []
     for number in range(args.candidates):
         user = get_user_model().objects.create_user(f"candidate{number}", password="load-test-password-1")
-        store = SessionStore()
-        store.update({"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
-                      "_auth_user_hash": user.get_session_auth_hash()})
-        store.create()
-        people.append((store.session_key, session_start(owner=user, question=question).rounds.get().pk))
+        people.append((session_for(user), session_start(owner=user, question=question).rounds.get().pk))
 
     procs = [
         subprocess.Popen([sys.executable, "-m", "gunicorn", "interviewprep.wsgi", "--workers", "2", "--threads", "8",
@@ -178,7 +142,7 @@ def main() -> None:
     ]
     stats = Stats()
     try:
-        while not reachable(port):
+        while not port_open(port):
             time.sleep(0.1)
         time.sleep(3)  # the worker connects
         until = time.monotonic() + args.seconds

@@ -25,18 +25,15 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.harness import free_port  # noqa: E402
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %f %f %d %d\\n", summary.requests / (summary.duration / 1e6),
     latency:percentile(95) / 1000, summary.errors.status, summary.requests))
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(env: dict[str, str]) -> dict[str, str]:
