@@ -32,3 +32,42 @@ class GradeForm(forms.Form):
 
 class PreviewForm(forms.Form):
     text = forms.CharField(strip=False, required=False, max_length=64 * 1024)
+
+
+class AddTimeForm(forms.Form):
+    minutes = forms.IntegerField(min_value=1, max_value=30)
+
+
+class PairedStartForm(forms.Form):
+    """What the interviewer sets up: a loop, or a stage with questions picked or drawn, and a length."""
+
+    loop = forms.IntegerField(required=False, min_value=1)
+    stage = forms.IntegerField(required=False, min_value=1)
+    questions = forms.MultipleChoiceField(required=False, choices=())  # slugs, checked against the stage
+    duration = forms.IntegerField(required=False, min_value=5, max_value=180)
+
+    def __init__(self, *args, question_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].choices = question_choices
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("loop")) == bool(data.get("stage")):
+            raise forms.ValidationError("Choose either a whole loop or one stage.")
+        return data
+
+
+class JoinForm(forms.Form):
+    display_name = forms.CharField(required=False, max_length=60)
+
+
+class NoteForm(forms.Form):
+    note_id = forms.IntegerField(required=False, min_value=1)
+    body = forms.CharField(required=False, strip=False, max_length=64 * 1024)
+    finish = forms.BooleanField(required=False)
+
+
+class ScorecardForm(forms.Form):
+    recommendation = forms.CharField(required=False, max_length=12)
+    feedback = forms.CharField(required=False, strip=False, max_length=64 * 1024)
+    share_notes = forms.BooleanField(required=False)

@@ -76,6 +76,10 @@ class InterviewSession(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_sessions")
     mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.SOLO)
+    # Paired sessions: the person who joined through the invite link (an account or a guest).
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="partnered_sessions"
+    )
     loop = models.ForeignKey("questions.InterviewLoop", null=True, blank=True, on_delete=models.SET_NULL)
     title = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,6 +89,10 @@ class InterviewSession(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_paired(self) -> bool:
+        return self.mode == self.Mode.PAIRED
 
 
 class Round(models.Model):
@@ -101,7 +109,7 @@ class Round(models.Model):
         FINISHED = "finished", "Finished"
 
     class EndReason(models.TextChoices):
-        ENDED = "ended", "Ended by the candidate"
+        ENDED = "ended", "Ended early"
         TIME_UP = "time_up", "Time ran out"
 
     session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="rounds")
@@ -123,6 +131,15 @@ class Round(models.Model):
     self_assessment = models.JSONField(default=dict, blank=True)
     reflection = models.TextField(blank=True)
     assessed_at = models.DateTimeField(null=True, blank=True)
+    # Paired rounds: who interviews whom in this round (they may swap for the next one).
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Bumped by every change the other side of a paired round must see; the live poll compares it.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["session", "order"]
@@ -225,6 +242,8 @@ class RoundEvent(models.Model):
         REVEAL_HINT = "reveal_hint", "Hint revealed"
         GRADE = "grade", "Self-graded"
         SWITCH = "switch", "Switched question"
+        TIME_ADDED = "time_added", "Time added"
+        RELEASE = "release", "Feedback released"
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events")
     round_question = models.ForeignKey(RoundQuestion, null=True, blank=True, on_delete=models.CASCADE)
@@ -235,3 +254,119 @@ class RoundEvent(models.Model):
 
     class Meta:
         ordering = ["round", "created_at", "id"]
+
+
+class Invite(models.Model):
+    """A link that admits one candidate to a paired session. Only the token's hash is stored."""
+
+    session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="invites")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and self.accepted_at is None and now < self.expires_at
+
+    def state(self, now) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if now >= self.expires_at else "open"
+
+
+class Guest(models.Model):
+    """A user account made for someone who joined through an invite without an account of their own.
+
+    It has no password: the browser that joined is signed in, and that is the only way in.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest")
+    display_name = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Note(models.Model):
+    """One time-stamped entry of the interviewer's notes (or a solo user's notes on their own answers)."""
+
+    class Tag(models.TextChoices):
+        STRONG = "strong", "Strong signal"
+        WEAK = "weak", "Weak signal"
+        HINT = "hint", "Hint given"
+        RED_FLAG = "red_flag", "Red flag"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="notes")
+    round_question = models.ForeignKey(RoundQuestion, null=True, blank=True, on_delete=models.SET_NULL)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(blank=True)
+    tags = models.JSONField(default=list, blank=True)  # values of Tag
+    offset_seconds = models.FloatField(default=0)  # on the round's clock, when the entry was begun
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round", "offset_seconds", "id"]
+
+    @property
+    def tag_labels(self) -> list[tuple[str, str]]:
+        labels = dict(self.Tag.choices)
+        return [(tag, labels[tag]) for tag in self.tags if tag in labels]
+
+
+class NoteSheet(models.Model):
+    """Structured notes that follow the template of the round's stage kind (see `sessions.note_templates`).
+
+    Per-question templates (behavioural) have one sheet per question; the others one per round.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="note_sheets")
+    round_question = models.ForeignKey(RoundQuestion, null=True, blank=True, on_delete=models.CASCADE)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    template = models.CharField(max_length=32)
+    fields = models.JSONField(default=dict, blank=True)  # {section key: Markdown}
+    ratings = models.JSONField(default=dict, blank=True)  # {competency key: 1..4}
+    stamps = models.JSONField(default=dict, blank=True)  # {section key: round offset when first written}
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "round_question", "author"], name="unique_note_sheet"),
+            models.UniqueConstraint(
+                fields=["round", "author"], condition=models.Q(round_question=None), name="unique_round_note_sheet"
+            ),
+        ]
+
+
+class Scorecard(models.Model):
+    """The interviewer's verdict on a paired round. The candidate sees nothing of it until it is released."""
+
+    class Rating(models.TextChoices):
+        STRONG_NO = "strong_no", "Strong no"
+        NO = "no", "No"
+        YES = "yes", "Yes"
+        STRONG_YES = "strong_yes", "Strong yes"
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="scorecard")
+    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # {"stage:<id>" or "question:<id>": Rating}
+    ratings = models.JSONField(default=dict, blank=True)
+    recommendation = models.CharField(max_length=12, choices=Rating.choices, blank=True)
+    feedback = models.TextField(blank=True)
+    share_notes = models.BooleanField(default=False)  # release the time-stamped notes with the scorecard
+    updated_at = models.DateTimeField(auto_now=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None

@@ -7,14 +7,54 @@ import json
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion, Submission
+from sessions.access import Role
+from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Submission
+from sessions.note_templates import RATING_SCALE, template_for
+from sessions.services.paired import display_name
+
+# How often each page's live region asks whether anything changed (milliseconds).
+POLL_INTERVIEWER_MS = 400
+POLL_CANDIDATE_MS = 700
+POLL_WAITING_MS = 2000
+
+
+def live_state(stage_round: Round) -> str:
+    """What, when it changes, sends a live page to a different page (started, switched, ended, released)."""
+    released = stage_round.status == Round.Status.FINISHED and Scorecard.objects.filter(
+        round=stage_round, released_at__isnull=False
+    ).exists()
+    return f"{stage_round.status}.{stage_round.current_id or 0}.{stage_round.candidate_id or 0}.{int(released)}"
+
+
+def live_query(stage_round: Round, page: str) -> str:
+    """The live poll's query string for a page rendered now (`page` is "round" or "other")."""
+    return f"v={stage_round.version}&s={live_state(stage_round)}&p={page}"
+
+
+def _revealed_constraints(current: RoundQuestion) -> tuple[list[dict], int]:
+    reveal_offsets = list(
+        RoundEvent.objects.filter(round_question=current, kind=RoundEvent.Kind.REVEAL_CONSTRAINT)
+        .order_by("id")
+        .values_list("offset_seconds", flat=True)
+    )
+    constraints = list(current.question.constraints.all())
+    revealed = [
+        {"number": i + 1, "text": c.text, "offset": reveal_offsets[i] if i < len(reveal_offsets) else None}
+        for i, c in enumerate(constraints[: current.constraints_revealed])
+    ]
+    return revealed, len(constraints)
+
+
+def _revealed_hints(current: RoundQuestion) -> tuple[list, int]:
+    hints = list(current.question.hints.all())
+    return hints[: current.hints_revealed], len(hints)
 
 
 def _round_questions(stage_round: Round):
     return list(
         RoundQuestion.objects.filter(round=stage_round)
         .select_related("question")
-        .prefetch_related("question__constraints", "question__starters")
+        .prefetch_related("question__constraints", "question__starters", "question__hints")
         .order_by("order")
     )
 
@@ -32,16 +72,9 @@ def round_page_context(stage_round: Round, q: str | None) -> dict | None:
         rq.round = stage_round
     question = current.question
     now = timezone.now()
-    reveal_offsets = list(
-        RoundEvent.objects.filter(round_question=current, kind=RoundEvent.Kind.REVEAL_CONSTRAINT)
-        .order_by("id")
-        .values_list("offset_seconds", flat=True)
-    )
-    constraints = list(question.constraints.all())
-    revealed = [
-        {"number": i + 1, "text": c.text, "offset": reveal_offsets[i] if i < len(reveal_offsets) else None}
-        for i, c in enumerate(constraints[: current.constraints_revealed])
-    ]
+    revealed, constraints_total = _revealed_constraints(current)
+    hints, hints_total = _revealed_hints(current)
+    role = getattr(stage_round, "role", Role.SOLO)
     latest = (
         Submission.objects.filter(round_question=current).order_by("-created_at", "-id").first()
         if question.is_coding else None
@@ -56,8 +89,15 @@ def round_page_context(stage_round: Round, q: str | None) -> dict | None:
         "question": question,
         "now": now,
         "remaining": stage_round.remaining_seconds(now),
+        "role": role,
+        "paired": role == Role.CANDIDATE,
+        "live_query": live_query(stage_round, "round") if role == Role.CANDIDATE else "",
+        "poll_ms": POLL_CANDIDATE_MS,
+        "hints_revealed": hints,
+        "hints_total": hints_total,
         "constraints_revealed": revealed,
-        "constraints_total": len(constraints),
+        "constraints_total": constraints_total,
+        **(notes_context(stage_round, stage_round.session.owner, current) if role == Role.SOLO else {}),
         "submission": latest,
         "examples": [t for t in question.tests.all() if not t.hidden] if question.is_coding else [],
         "starters_json": json.dumps(starters),
@@ -71,18 +111,102 @@ def round_page_context(stage_round: Round, q: str | None) -> dict | None:
     }
 
 
-def session_overview(session: InterviewSession) -> dict:
+def interview_page_context(stage_round: Round, q: str | None = None) -> dict:
+    """The interviewer's page: the question with everything the candidate must not see, and the candidate's work."""
+    questions = list(
+        RoundQuestion.objects.filter(round=stage_round)
+        .select_related("question")
+        .prefetch_related("question__constraints", "question__hints", "question__rubric_items")
+        .order_by("order")
+    )
+    current = next((rq for rq in questions if rq.pk == stage_round.current_id), questions[0])
+    if q and str(q).isdigit() and 1 <= int(q) <= len(questions):
+        current = questions[int(q) - 1]
+    for rq in questions:
+        rq.round = stage_round
+    now = timezone.now()
+    revealed, constraints_total = _revealed_constraints(current)
+    hints = list(current.question.hints.all())
+    return {
+        "round": stage_round,
+        "session": stage_round.session,
+        "questions": questions,
+        "current": current,
+        "number": current.order + 1,
+        "question": current.question,
+        "now": now,
+        "remaining": stage_round.remaining_seconds(now),
+        "candidate_name": display_name(stage_round.candidate),
+        "constraints_all": list(current.question.constraints.all()),
+        "constraints_revealed": revealed,
+        "constraints_total": constraints_total,
+        "hints_all": hints,
+        "hints_total": len(hints),
+        "stage_rubric": list(stage_round.stage.rubric_items.all()) if stage_round.stage else [],
+        "live_query": live_query(stage_round, "round"),
+        "poll_ms": POLL_INTERVIEWER_MS,
+        **candidate_work(stage_round, current),
+        **notes_context(stage_round, stage_round.interviewer, current),
+    }
+
+
+def candidate_work(stage_round: Round, current: RoundQuestion) -> dict:
+    """What the interviewer watches live: the candidate's answer to the question on screen and their runs."""
+    current.refresh_from_db(fields=[*RoundQuestion.ANSWER_FIELDS, "language", "hints_revealed", "constraints_revealed"])
+    runs = list(Submission.objects.filter(round_question=current).order_by("-created_at", "-id")[:5])
+    return {"work": current, "runs": runs, "latest_run": runs[0] if runs else None}
+
+
+def notes_context(stage_round: Round, author, current: RoundQuestion | None) -> dict:
+    """The notes panel: the author's entries, and the structured sheet for this round or question."""
+    template = template_for(stage_round.stage_kind)
+    sheet = None
+    if template is not None:
+        sheet_question = current if template.per_question else None
+        sheet = NoteSheet.objects.filter(round=stage_round, author=author, round_question=sheet_question).first()
+    fields, ratings, stamps = (sheet.fields, sheet.ratings, sheet.stamps) if sheet else ({}, {}, {})
+    return {
+        "notes": list(Note.objects.filter(round=stage_round, author=author).select_related("round_question")),
+        "note_tags": Note.Tag.choices,
+        "note_template": template,
+        "sheet": sheet,
+        "sheet_sections": [
+            {"key": x.key, "label": x.label, "prompt": x.prompt, "value": fields.get(x.key, ""), "stamp": stamps.get(x.key)}
+            for x in (template.sections if template else ())
+        ],
+        "sheet_competencies": [
+            {"key": x.key, "label": x.label, "prompt": x.prompt, "rating": ratings.get(x.key)}
+            for x in (template.competencies if template else ())
+        ],
+        "rating_scale": RATING_SCALE,
+    }
+
+
+def session_overview(session: InterviewSession, user) -> dict:
     rounds = list(session.rounds.select_related("stage").order_by("order"))
     next_round = next((r for r in rounds if r.status != Round.Status.FINISHED), None)
-    return {"session": session, "rounds": rounds, "next_round": next_round}
+    context = {"session": session, "rounds": rounds, "next_round": next_round, "is_owner": session.owner_id == user.pk}
+    if session.is_paired:
+        for r in rounds:
+            r.my_role = Role.INTERVIEWER if r.interviewer_id == user.pk else Role.CANDIDATE
+        context.update(
+            partner_name=display_name(session.partner) if session.partner_id else None,
+            owner_name=display_name(session.owner),
+            live_query=live_query(next_round, "other") if next_round else "",
+            live_round=next_round,
+            poll_ms=POLL_WAITING_MS,
+        )
+    return context
 
 
-def round_summary(stage_round: Round) -> dict:
+def round_summary(stage_round: Round, user) -> dict:
+    """The end-of-round page. A paired candidate sees no model answer or rubric, and the scorecard only once released."""
+    role = getattr(stage_round, "role", Role.SOLO)
     runs = Prefetch("submissions", queryset=Submission.objects.order_by("created_at", "id"))
     questions = list(
         RoundQuestion.objects.filter(round=stage_round)
         .select_related("question")
-        .prefetch_related(runs, "question__rubric_items", "question__constraints")
+        .prefetch_related(runs, "question__rubric_items", "question__constraints", "question__hints")
         .order_by("order")
     )
     rubric = list(stage_round.stage.rubric_items.all()) if stage_round.stage else []
@@ -90,12 +214,39 @@ def round_summary(stage_round: Round) -> dict:
         item.rating = stage_round.self_assessment.get(str(item.pk))
     session = stage_round.session
     next_round = session.rounds.filter(order__gt=stage_round.order).order_by("order").first()
-    return {
+    scorecard = Scorecard.objects.filter(round=stage_round).first()
+    released = scorecard is not None and scorecard.is_released
+    shared_notes = []
+    if role == Role.CANDIDATE and released and scorecard.share_notes:
+        shared_notes = list(Note.objects.filter(round=stage_round, author=stage_round.interviewer))
+    context = {
         "round": stage_round,
         "session": session,
+        "role": role,
         "questions": questions,
         "rubric": rubric,
         "next_round": next_round,
         "used_seconds": stage_round.elapsed_seconds(timezone.now()),
-        "ratings": [(1, "Weak"), (2, "Mixed"), (3, "Solid"), (4, "Strong")],
+        "ratings": list(RATING_SCALE),
+        # Interviewer-only text on this page: model answers, rubrics, hints not given, the draft scorecard.
+        "show_answers": role != Role.CANDIDATE,
+        "scorecard": scorecard if (role != Role.CANDIDATE or released) else None,
+        "scorecard_rows": scorecard_rows(stage_round, scorecard) if scorecard and (role != Role.CANDIDATE or released) else [],
+        "shared_notes": shared_notes,
+        "live_query": live_query(stage_round, "other") if session.is_paired else "",
+        "poll_ms": POLL_WAITING_MS,
     }
+    if role == Role.SOLO:
+        context.update(notes_context(stage_round, session.owner, None))
+    return context
+
+
+def scorecard_rows(stage_round: Round, scorecard: Scorecard | None) -> list[dict]:
+    from sessions.services.notes import scorecard_items
+
+    labels = dict(Scorecard.Rating.choices)
+    ratings = scorecard.ratings if scorecard else {}
+    return [
+        {"key": key, "text": text, "rating": ratings.get(key, ""), "label": labels.get(ratings.get(key, ""), "")}
+        for key, text in scorecard_items(stage_round)
+    ]

@@ -1,23 +1,42 @@
 from django.urls import path
 
-from sessions import views
+from sessions.views import notes, paired, rounds
+
+ROUND = "practice/rounds/<int:round_id>/"
+QUESTION = ROUND + "q/<int:number>/"
 
 urlpatterns = [
-    path("practice/start/", views.start, name="practice_start"),
-    path("practice/preview/", views.preview, name="markdown_preview"),
-    path("practice/sessions/<int:session_id>/", views.session_page, name="session_page"),
-    path("practice/rounds/<int:round_id>/", views.round_page, name="round_page"),
-    path("practice/rounds/<int:round_id>/start/", views.round_start, name="round_start"),
-    path("practice/rounds/<int:round_id>/clock/", views.round_clock, name="round_clock"),
-    path("practice/rounds/<int:round_id>/pause/", views.round_control, {"action": "pause"}, name="round_pause"),
-    path("practice/rounds/<int:round_id>/resume/", views.round_control, {"action": "resume"}, name="round_resume"),
-    path("practice/rounds/<int:round_id>/end/", views.round_control, {"action": "end"}, name="round_end"),
-    path("practice/rounds/<int:round_id>/summary/", views.round_summary_page, name="round_summary"),
-    path("practice/rounds/<int:round_id>/q/<int:number>/save/", views.answer_save, name="answer_save"),
-    path("practice/rounds/<int:round_id>/q/<int:number>/run/", views.run_code, name="run_code"),
-    path("practice/rounds/<int:round_id>/q/<int:number>/constraints/", views.constraints_panel, name="constraints_panel"),
-    path("practice/rounds/<int:round_id>/q/<int:number>/reveal/", views.question_action, {"action": "reveal"}, name="reveal_answer"),
-    path("practice/rounds/<int:round_id>/q/<int:number>/next-constraint/", views.question_action, {"action": "constraint"}, name="next_constraint"),
-    path("practice/rounds/<int:round_id>/q/<int:number>/grade/", views.question_action, {"action": "grade"}, name="self_grade"),
-    path("practice/runs/<int:submission_id>/", views.run_result, name="run_result"),
+    path("practice/start/", rounds.start, name="practice_start"),
+    path("practice/preview/", rounds.preview, name="markdown_preview"),
+    path("practice/sessions/<int:session_id>/", rounds.session_page, name="session_page"),
+    path(ROUND, rounds.round_page, name="round_page"),
+    path(ROUND + "start/", rounds.round_start, name="round_start"),
+    path(ROUND + "clock/", rounds.round_clock, name="round_clock"),
+    path(ROUND + "pause/", rounds.round_control, {"action": "pause"}, name="round_pause"),
+    path(ROUND + "resume/", rounds.round_control, {"action": "resume"}, name="round_resume"),
+    path(ROUND + "add-time/", rounds.round_control, {"action": "add_time"}, name="round_add_time"),
+    path(ROUND + "end/", rounds.round_control, {"action": "end"}, name="round_end"),
+    path(ROUND + "summary/", rounds.round_summary_page, name="round_summary"),
+    path(QUESTION + "save/", rounds.answer_save, name="answer_save"),
+    path(QUESTION + "run/", rounds.run_code, name="run_code"),
+    path(QUESTION + "constraints/", rounds.constraints_panel, name="constraints_panel"),
+    path(QUESTION + "reveal/", rounds.question_action, {"action": "reveal"}, name="reveal_answer"),
+    path(QUESTION + "next-constraint/", rounds.question_action, {"action": "constraint"}, name="next_constraint"),
+    path(QUESTION + "next-hint/", rounds.question_action, {"action": "hint"}, name="next_hint"),
+    path(QUESTION + "switch/", rounds.question_action, {"action": "switch"}, name="switch_question"),
+    path(QUESTION + "grade/", rounds.question_action, {"action": "grade"}, name="self_grade"),
+    path("practice/runs/<int:submission_id>/", rounds.run_result, name="run_result"),
+    # Paired sessions
+    path("practice/paired/new/", paired.paired_new, name="paired_new"),
+    path("practice/sessions/<int:session_id>/invite/", paired.invite_new, name="invite_new"),
+    path("practice/sessions/<int:session_id>/invite/revoke/", paired.invite_revoke, name="invite_revoke"),
+    path("practice/join/<str:token>/", paired.join, name="join"),
+    path(ROUND + "live/", paired.round_live, name="round_live"),
+    path(ROUND + "swap/", paired.round_swap, name="round_swap"),
+    # Notes and scorecards
+    path(ROUND + "notes/", notes.note_save, name="note_save"),
+    path(ROUND + "notes/tag/", notes.note_tag, name="note_tag"),
+    path(ROUND + "notes/<int:note_id>/delete/", notes.note_delete, name="note_delete"),
+    path(ROUND + "sheet/", notes.sheet_save, name="sheet_save"),
+    path(ROUND + "scorecard/", notes.scorecard, name="scorecard"),
 ]

@@ -127,7 +127,13 @@ def draw_questions(
 # ---------------------------------------------------------------- the clock
 
 
+def round_touch(round_id: int) -> None:
+    """Tell live pages something changed: the other side of a paired round re-fetches on its next poll."""
+    Round.objects.filter(pk=round_id).update(version=F("version") + 1)
+
+
 def _event(stage_round: Round, kind: str, now: datetime, *, round_question=None, detail: str = "") -> RoundEvent:
+    round_touch(stage_round.pk)
     return RoundEvent.objects.create(
         round=stage_round,
         round_question=round_question,
@@ -144,6 +150,8 @@ def round_start(*, round: Round, now: datetime | None = None) -> Round:
     earlier_open = round.session.rounds.filter(order__lt=round.order).exclude(status=Round.Status.FINISHED)
     if earlier_open.exists():
         raise RoundClosed("Finish the round before this one first.")
+    if round.session.mode == InterviewSession.Mode.PAIRED and round.candidate_id is None:
+        raise RoundClosed("Your candidate has not joined yet: send them the invite link first.")
     first = round.questions.order_by("order").first()
     Round.objects.filter(pk=round.pk).update(
         status=Round.Status.RUNNING, started_at=now, current=first, current_since=now
@@ -163,7 +171,8 @@ def round_sync(*, round: Round, now: datetime | None = None) -> Round:
     if round.deadline_passed(now):
         deadline = round.started_at + timedelta(seconds=round.duration_seconds + round.paused_seconds)
         _finish(round, now=deadline, reason=Round.EndReason.TIME_UP)
-    if round.status == Round.Status.RUNNING:
+    # In a paired round the interviewer decides when a constraint arrives.
+    if round.status == Round.Status.RUNNING and round.session.mode == InterviewSession.Mode.SOLO:
         _deliver_scheduled_constraints(round, now)
     return round
 
@@ -171,8 +180,6 @@ def round_sync(*, round: Round, now: datetime | None = None) -> Round:
 def round_pause(*, round: Round, now: datetime | None = None) -> Round:
     now = now or timezone.now()
     round_sync(round=round, now=now)
-    if round.session.mode != InterviewSession.Mode.SOLO:
-        raise RoundClosed("Only solo rounds can be paused.")
     if round.status != Round.Status.RUNNING:
         raise RoundClosed("Only a running round can be paused.")
     _account_current(round, now)
@@ -210,6 +217,25 @@ def round_end(*, round: Round, now: datetime | None = None) -> Round:
     if round.status == Round.Status.PENDING:
         raise RoundClosed("This round has not started.")
     _finish(round, now=now, reason=Round.EndReason.ENDED)
+    return round
+
+
+MAX_ROUND_SECONDS = 4 * 3600
+
+
+def round_add_time(*, round: Round, minutes: int, now: datetime | None = None) -> Round:
+    """The interviewer gives the round more time (a real interviewer may run over a little)."""
+    now = now or timezone.now()
+    round_sync(round=round, now=now)
+    if not round.is_open:
+        raise RoundClosed("Time can only be added to a round that is running or paused.")
+    if not 1 <= minutes <= 30:
+        raise ValidationError({"minutes": "Add between 1 and 30 minutes at a time."})
+    if round.duration_seconds + minutes * 60 > MAX_ROUND_SECONDS:
+        raise ValidationError({"minutes": "A round cannot run longer than four hours."})
+    Round.objects.filter(pk=round.pk).update(duration_seconds=F("duration_seconds") + minutes * 60)
+    round.refresh_from_db()
+    _event(round, RoundEvent.Kind.TIME_ADDED, now, detail=f"+{minutes} min")
     return round
 
 
@@ -304,6 +330,7 @@ def answer_save(*, round_question: RoundQuestion, values: dict[str, str], now: d
             setattr(current, name, clean[name])
         current.save(update_fields=[*changed, "updated_at"])
         offset = stage_round.elapsed_seconds(now)
+        round_touch(stage_round.pk)
         for name in changed:
             if name != "language":
                 _snapshot(current, name, clean[name], offset)
@@ -325,6 +352,8 @@ def model_answer_reveal(*, round_question: RoundQuestion, now: datetime | None =
     """Solo concept practice: show the model answer once the candidate has had a go."""
     now = now or timezone.now()
     _require_running(round_question.round, now)
+    if round_question.round.session.mode != InterviewSession.Mode.SOLO:
+        raise ValidationError("In a paired round the model answer stays with the interviewer.")
     if round_question.question.kind not in (Question.Kind.CONCEPT, Question.Kind.BEHAVIORAL):
         raise ValidationError("For this kind of question the model answer and rubric are shown after the round.")
     if round_question.model_answer_revealed_at is None:
@@ -343,6 +372,22 @@ def constraint_reveal_next(*, round_question: RoundQuestion, now: datetime | Non
     if round_question.constraints_revealed >= total:
         raise ValidationError("Every follow-up constraint is already shown.")
     _reveal_constraints(round_question, upto=round_question.constraints_revealed + 1, now=now)
+    return round_question
+
+
+def hint_reveal_next(*, round_question: RoundQuestion, now: datetime | None = None) -> RoundQuestion:
+    """The next rung of the hint ladder: asked for by a solo user, or given by an interviewer."""
+    now = now or timezone.now()
+    _require_running(round_question.round, now)
+    total = round_question.question.hints.count()
+    before = round_question.hints_revealed
+    if before >= total:
+        raise ValidationError("Every hint is already shown." if total else "This question has no hints.")
+    changed = RoundQuestion.objects.filter(pk=round_question.pk, hints_revealed=before).update(hints_revealed=before + 1)
+    round_question.refresh_from_db(fields=["hints_revealed"])
+    if changed:
+        _event(round_question.round, RoundEvent.Kind.REVEAL_HINT, now, round_question=round_question,
+               detail=f"hint {before + 1}")
     return round_question
 
 

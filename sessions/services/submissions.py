@@ -15,7 +15,7 @@ from django.utils import timezone
 
 import sandbox
 from questions.models import Question
-from sessions.models import Submission
+from sessions.models import Round, Submission
 
 logger = logging.getLogger(__name__)
 run_logger = logging.getLogger("interviewprep.runs")
@@ -97,6 +97,7 @@ def submission_create(
             user=user, question=question, round_question=round_question, kind=kind, language=language,
             source=source, stdin=stdin,
         )
+        _touch_round(submission)
         transaction.on_commit(lambda: _enqueue(submission.pk))
     return submission
 
@@ -111,6 +112,13 @@ def _enqueue(submission_id: int) -> None:
         Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED).update(
             status=Submission.Status.ERROR, message=RUNNER_UNAVAILABLE, finished_at=timezone.now()
         )
+        _touch_round(Submission.objects.only("round_question_id").get(pk=submission_id))
+
+
+def _touch_round(submission: Submission) -> None:
+    """A run started or finished: the interviewer's live view of a paired round shows it."""
+    if submission.round_question_id:
+        Round.objects.filter(questions__id=submission.round_question_id).update(version=F("version") + 1)
 
 
 def submission_claim(*, submission_id: int, worker: str = "") -> Submission | None:
@@ -136,6 +144,7 @@ def submission_execute(*, submission_id: int, worker: str = "") -> Submission | 
     Submission.objects.filter(pk=submission.pk, status=Submission.Status.RUNNING).update(
         status=Submission.Status.DONE, finished_at=timezone.now(), **outcome
     )
+    _touch_round(submission)
     submission.refresh_from_db()
     _log_run(submission)
     return submission
@@ -257,6 +266,8 @@ def submissions_recover(
         finished_at=now,
         message="The run was interrupted twice (its worker stopped) and was not tried again. Please run it again.",
     )
+    if failed:
+        Round.objects.filter(questions__submissions__in=stale_ids).update(version=F("version") + 1)
     requeue_ids = list(stale.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
     requeued = Submission.objects.filter(pk__in=requeue_ids, status=Submission.Status.RUNNING).update(
         status=Submission.Status.QUEUED, worker=""

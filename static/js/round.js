@@ -100,6 +100,7 @@
   function saveNow(options) {
     if (!form || !dirty || closed) return Promise.resolve();
     dirty = false;
+    dirtySince = null;
     clearTimeout(timer);
     if (saveStatus) saveStatus.textContent = "Saving…";
     const request = fetch(root.dataset.saveUrl, {
@@ -124,10 +125,18 @@
     return request;
   }
 
+  // Save after a pause in typing, and at least every few pauses' worth while typing goes on.
+  // A paired round saves sooner: the interviewer watches the pad live.
+  const saveDelay = parseInt(root.dataset.saveDelay || "1500", 10);
+  const saveMaxWait = saveDelay * 2;
+  let dirtySince = null;
+
   function scheduleSave() {
+    const now = performance.now();
+    if (!dirty || dirtySince === null) dirtySince = now;
     dirty = true;
     clearTimeout(timer);
-    timer = setTimeout(saveNow, 1500);
+    timer = setTimeout(saveNow, Math.max(0, Math.min(saveDelay, dirtySince + saveMaxWait - now)));
   }
 
   function lockAnswers() {

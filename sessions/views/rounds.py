@@ -1,7 +1,7 @@
-"""Pages and fragments of solo practice: starting, the round page, autosave, runs, the summary.
+"""The round pages: starting, the round page (solo, candidate or interviewer), autosave, runs, reveals, the summary.
 
-Views parse input, get their objects through `sessions.access`, call a service and
-render; the round page's fragments are `{% partialdef %}` blocks of one template.
+Views parse input, get their objects through `sessions.access` (which checks the user's
+role in the round), call a service and render; fragments are `{% partialdef %}` blocks.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -11,56 +11,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect
 
+from interviewprep.markdown import render_markdown
 from questions.models import InterviewLoop, Question, Stage
 from sessions.access import (
+    ANSWERING,
+    REVIEWING,
+    Role,
     get_round_for_user,
     get_round_question_for_user,
     get_session_for_user,
     get_submission_for_user,
 )
-from sessions.forms import GradeForm, PreviewForm, RunForm, StartForm
+from sessions.forms import AddTimeForm, GradeForm, PreviewForm, RunForm, StartForm
 from sessions.models import Round
-from sessions.selectors import round_page_context, round_summary, session_overview
+from sessions.selectors import interview_page_context, round_page_context, round_summary, session_overview
 from sessions.services import rounds as round_services
-from sessions.services.submissions import RunLimited, submission_create
-from interviewprep.markdown import render_markdown
-
-ROUND_TEMPLATE = "sessions/round.html"
-
-
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [message for messages in error.message_dict.values() for message in messages]
-    return list(error.messages)
-
-
-def _with_clock(response, stage_round: Round):
-    """Every round response carries the server's clock, so the page countdown resyncs."""
-    now = timezone.now()
-    return trigger_client_event(
-        response,
-        "round-clock",
-        {"remaining": round(stage_round.remaining_seconds(now), 1), "status": stage_round.status},
-    )
-
-
-def _refused(request, stage_round: Round, error: ValidationError):
-    """A refused change: the message goes to the round's message area, nothing was saved.
-
-    429 for too many runs, 409 when the round's state forbids it, 400 for bad input.
-    """
-    if isinstance(error, RunLimited):
-        status = 429
-    elif isinstance(error, round_services.RoundClosed):
-        status = 409
-    else:
-        status = 400
-    response = render(request, f"{ROUND_TEMPLATE}#message", {"messages_list": _messages(error)}, status=status)
-    if request.htmx:
-        response = reswap(retarget(response, "#round-message"), "innerHTML")
-    return _with_clock(response, stage_round)
+from sessions.services.submissions import submission_create
+from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
 
 
 @login_required
@@ -68,7 +37,8 @@ def _refused(request, stage_round: Round, error: ValidationError):
 def start(request):
     form = StartForm(request.POST)
     if not form.is_valid():
-        return render(request, "sessions/start_error.html", {"errors": _messages(ValidationError(form.errors))}, status=400)
+        errors = error_messages(ValidationError(form.errors))
+        return render(request, "sessions/start_error.html", {"errors": errors}, status=400)
     data = form.cleaned_data
     loop = get_object_or_404(InterviewLoop, pk=data["loop"]) if data["loop"] else None
     stage = get_object_or_404(Stage.objects.select_related("loop"), pk=data["stage"]) if data["stage"] else None
@@ -76,7 +46,7 @@ def start(request):
     try:
         session = round_services.session_start(owner=request.user, loop=loop, stage=stage, question=question)
     except ValidationError as error:
-        return render(request, "sessions/start_error.html", {"errors": _messages(error)}, status=400)
+        return render(request, "sessions/start_error.html", {"errors": error_messages(error)}, status=400)
     return redirect("round_page", round_id=session.rounds.order_by("order").first().pk)
 
 
@@ -84,17 +54,17 @@ def start(request):
 @require_GET
 def session_page(request, session_id: int):
     session = get_session_for_user(request.user, session_id)
-    return render(request, "sessions/session.html", session_overview(session))
+    return render(request, "sessions/session.html", session_overview(session, request.user))
 
 
 @login_required
 @require_POST
 def round_start(request, round_id: int):
-    stage_round = get_round_for_user(request.user, round_id)
+    stage_round = get_round_for_user(request.user, round_id, roles={Role.SOLO, Role.INTERVIEWER})
     try:
         round_services.round_start(round=stage_round)
     except ValidationError as error:
-        return _refused(request, stage_round, error)
+        return refused(request, stage_round, error)
     return redirect("round_page", round_id=stage_round.pk)
 
 
@@ -105,13 +75,19 @@ def round_page(request, round_id: int):
     round_services.round_sync(round=stage_round)
     if stage_round.status == Round.Status.FINISHED:
         return redirect("round_summary", round_id=stage_round.pk)
+    if stage_round.role == Role.INTERVIEWER:
+        context = interview_page_context(stage_round)
+        return with_clock(render(request, "sessions/interview.html", context), stage_round)
     if stage_round.status == Round.Status.PENDING:
         return redirect("session_page", session_id=stage_round.session_id)
-    context = round_page_context(stage_round, request.GET.get("q"))
+    # A paired candidate always sees the question the interviewer has on screen.
+    number = None if stage_round.role == Role.CANDIDATE else request.GET.get("q")
+    context = round_page_context(stage_round, number)
     if context is None:
         return render(request, "404.html", status=404)
-    round_services.question_switch(round_question=context["current"])
-    return _with_clock(render(request, ROUND_TEMPLATE, context), stage_round)
+    if stage_round.role == Role.SOLO:
+        round_services.question_switch(round_question=context["current"])
+    return with_clock(render(request, ROUND_TEMPLATE, context), stage_round)
 
 
 @login_required
@@ -123,22 +99,29 @@ def round_clock(request, round_id: int):
     if stage_round.status == Round.Status.FINISHED and request.htmx:
         return HttpResponseClientRedirect(reverse("round_summary", args=[stage_round.pk]))
     response = render(request, f"{ROUND_TEMPLATE}#clock", {"round": stage_round, "now": timezone.now()})
-    return _with_clock(response, stage_round)
+    return with_clock(response, stage_round)
 
 
 @login_required
 @require_POST
 def round_control(request, round_id: int, action: str):
-    stage_round = get_round_for_user(request.user, round_id)
-    service = {
-        "pause": round_services.round_pause,
-        "resume": round_services.round_resume,
-        "end": round_services.round_end,
-    }[action]
+    """Pause, resume, add time, end: the solo user's or the interviewer's hand on the clock."""
+    stage_round = get_round_for_user(request.user, round_id, roles={Role.SOLO, Role.INTERVIEWER})
     try:
-        service(round=stage_round)
+        if action == "add_time":
+            form = AddTimeForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            round_services.round_add_time(round=stage_round, minutes=form.cleaned_data["minutes"])
+        else:
+            service = {
+                "pause": round_services.round_pause,
+                "resume": round_services.round_resume,
+                "end": round_services.round_end,
+            }[action]
+            service(round=stage_round)
     except ValidationError as error:
-        return _refused(request, stage_round, error)
+        return refused(request, stage_round, error)
     target = reverse("round_summary" if action == "end" else "round_page", args=[stage_round.pk])
     if request.htmx:
         return HttpResponseClientRedirect(target)
@@ -148,42 +131,60 @@ def round_control(request, round_id: int, action: str):
 @login_required
 @require_POST
 def answer_save(request, round_id: int, number: int):
-    round_question = get_round_question_for_user(request.user, round_id, number)
+    round_question = get_round_question_for_user(request.user, round_id, number, roles=ANSWERING)
     fields = ("language", *round_question.ANSWER_FIELDS)
     values = {name: request.POST[name] for name in fields if name in request.POST}
     try:
         changed = round_services.answer_save(round_question=round_question, values=values)
     except ValidationError as error:
-        return _refused(request, round_question.round, error)
+        return refused(request, round_question.round, error)
     context = {"saved_at": timezone.now(), "changed": changed}
-    return _with_clock(render(request, f"{ROUND_TEMPLATE}#save-status", context), round_question.round)
+    return with_clock(render(request, f"{ROUND_TEMPLATE}#save-status", context), round_question.round)
+
+
+# Which role may take each action on a question, and which panel it re-renders.
+QUESTION_ACTIONS = {
+    "reveal": ({Role.SOLO}, "reveal"),
+    "grade": ({Role.SOLO}, "reveal"),
+    "constraint": (REVIEWING, "constraints"),
+    "hint": (REVIEWING, "hints"),
+    "switch": ({Role.INTERVIEWER}, None),
+}
 
 
 @login_required
 @require_POST
 def question_action(request, round_id: int, number: int, action: str):
-    """Reveal the model answer, the next constraint, or record a self-grade; re-render that panel."""
-    round_question = get_round_question_for_user(request.user, round_id, number)
+    """Reveal the model answer, a hint or the next constraint, grade, or switch question."""
+    roles, partial = QUESTION_ACTIONS[action]
+    round_question = get_round_question_for_user(request.user, round_id, number, roles=roles)
+    stage_round = round_question.round
     try:
         if action == "reveal":
             round_services.model_answer_reveal(round_question=round_question)
         elif action == "constraint":
             round_services.constraint_reveal_next(round_question=round_question)
+        elif action == "hint":
+            round_services.hint_reveal_next(round_question=round_question)
+        elif action == "switch":
+            round_services.question_switch(round_question=round_question)
         else:
             form = GradeForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(form.errors)
             round_services.self_grade_set(round_question=round_question, grade=form.cleaned_data["grade"])
     except ValidationError as error:
-        return _refused(request, round_question.round, error)
-    partial = "constraints" if action == "constraint" else "reveal"
+        return refused(request, stage_round, error)
+    if partial is None:
+        target = reverse("round_page", args=[stage_round.pk])
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     return _question_panel(request, round_question, partial)
 
 
 @login_required
 @require_GET
 def constraints_panel(request, round_id: int, number: int):
-    """Polled on design questions: constraints that arrive on the round's schedule."""
+    """Polled on solo design questions: constraints that arrive on the round's schedule."""
     round_question = get_round_question_for_user(request.user, round_id, number)
     round_services.round_sync(round=round_question.round)
     round_question.refresh_from_db(fields=["constraints_revealed"])
@@ -191,17 +192,26 @@ def constraints_panel(request, round_id: int, number: int):
 
 
 def _question_panel(request, round_question, partial: str):
-    context = round_page_context(round_question.round, str(round_question.order + 1))
-    return _with_clock(render(request, f"{ROUND_TEMPLATE}#{partial}", context), round_question.round)
+    stage_round = round_question.round
+    number = str(round_question.order + 1)
+    if stage_round.role == Role.INTERVIEWER:
+        context = interview_page_context(stage_round, number)
+        template = f"sessions/interview.html#{partial}"
+    else:
+        context = round_page_context(stage_round, number)
+        template = f"{ROUND_TEMPLATE}#{partial}"
+    if not request.htmx:
+        return redirect(f"{reverse('round_page', args=[stage_round.pk])}?q={number}")
+    return with_clock(render(request, template, context), stage_round)
 
 
 @login_required
 @require_POST
 def run_code(request, round_id: int, number: int):
-    round_question = get_round_question_for_user(request.user, round_id, number)
+    round_question = get_round_question_for_user(request.user, round_id, number, roles=ANSWERING)
     form = RunForm(request.POST)
     if not form.is_valid():
-        return _refused(request, round_question.round, ValidationError(form.errors))
+        return refused(request, round_question.round, ValidationError(form.errors))
     data = form.cleaned_data
     try:
         submission = submission_create(
@@ -213,12 +223,12 @@ def run_code(request, round_id: int, number: int):
             stdin=data["stdin"] if data["use_custom_input"] and data["kind"] == "run" else None,
         )
     except ValidationError as error:
-        return _refused(request, round_question.round, error)
+        return refused(request, round_question.round, error)
     submission.refresh_from_db()  # the broker may have refused it already ("runner unavailable")
     if not request.htmx:  # without JavaScript: back to the page, which shows the latest run
         return redirect(f"{reverse('round_page', args=[round_question.round_id])}?q={number}")
     response = render(request, f"{ROUND_TEMPLATE}#results", {"submission": submission}, status=202)
-    return _with_clock(response, round_question.round)
+    return with_clock(response, round_question.round)
 
 
 @login_required
@@ -241,13 +251,15 @@ def preview(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_summary_page(request, round_id: int):
-    """After a round: the self-assessment form, then the summary of what happened."""
+    """After a round: the self-assessment form, then what happened; in a paired round, per role."""
     stage_round = get_round_for_user(request.user, round_id)
     round_services.round_sync(round=stage_round)
     if stage_round.status != Round.Status.FINISHED:
         return redirect("round_page", round_id=stage_round.pk)
     errors = []
     if request.method == "POST":
+        if stage_round.role not in ANSWERING:
+            return HttpResponse("Only the candidate assesses themselves.", status=403)
         ratings, errors = _ratings_from(request.POST)
         if not errors:
             try:
@@ -256,8 +268,8 @@ def round_summary_page(request, round_id: int):
                 )
                 return redirect("round_summary", round_id=stage_round.pk)
             except ValidationError as error:
-                errors = _messages(error)
-    context = {**round_summary(stage_round), "errors": errors}
+                errors = error_messages(error)
+    context = {**round_summary(stage_round, request.user), "errors": errors}
     return render(request, "sessions/summary.html", context, status=400 if errors else 200)
 
 

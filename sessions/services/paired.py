@@ -1,0 +1,222 @@
+"""Paired sessions: one person interviews another. Setting one up, the invite link, joining, swapping roles.
+
+An invite token is 256 random bits, shown once to the interviewer and stored only as
+its SHA-256, so a copy of the database does not let anyone join. It admits one
+candidate, expires, and can be revoked; it is never a login for anything else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from questions.models import InterviewLoop, Question, Stage
+from sessions.models import Guest, InterviewSession, Invite, Round, RoundQuestion
+from sessions.services.rounds import RoundClosed, draw_questions, round_touch
+
+INVITE_TTL = timedelta(days=7)
+MAX_PICKED_QUESTIONS = 6
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def paired_session_create(
+    *,
+    interviewer,
+    stage: Stage | None = None,
+    loop: InterviewLoop | None = None,
+    questions: list[Question] | None = None,
+    duration_minutes: int | None = None,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> InterviewSession:
+    """Set up a paired session whose rounds wait for the candidate to join and the interviewer to start.
+
+    With `stage`: one round of that stage, with the `questions` picked (all from that
+    stage) or, without them, drawn. With `loop`: one round per stage, questions drawn.
+    `duration_minutes` overrides the stage's length for a single-stage session.
+    """
+    now = now or timezone.now()
+    rng = rng or random.Random()
+    questions = list(questions or [])
+    errors = {}
+    if stage is None and loop is None:
+        raise ValidationError("Choose a loop or a stage to interview on.")
+    if duration_minutes is not None and not 5 <= duration_minutes <= 180:
+        errors["duration"] = "A round lasts between 5 and 180 minutes."
+    if questions and stage is None:
+        errors["questions"] = "Pick questions within one stage."
+    if len(questions) > MAX_PICKED_QUESTIONS:
+        errors["questions"] = f"Pick at most {MAX_PICKED_QUESTIONS} questions for one round."
+    if stage is not None and questions:
+        stage_question_ids = set(stage.questions.values_list("pk", flat=True))
+        if any(q.pk not in stage_question_ids for q in questions):
+            errors["questions"] = f"Every picked question must belong to the stage “{stage.title}”."
+    if errors:
+        raise ValidationError(errors)
+
+    if stage is not None:
+        plan = [(stage, questions or draw_questions(owner=interviewer, stage=stage, now=now, rng=rng))]
+        title = f"Paired: {stage.loop.name}, {stage.title}"
+    else:
+        plan, used = [], set()
+        for loop_stage in loop.stages.order_by("order"):
+            drawn = draw_questions(owner=interviewer, stage=loop_stage, now=now, rng=rng, exclude=used)
+            used.update(q.pk for q in drawn)
+            plan.append((loop_stage, drawn))
+        title = f"Paired: {loop.name}"
+    empty = next((s for s, qs in plan if not qs), None)
+    if empty is not None:
+        raise ValidationError(f"The stage “{empty.title}” has no questions yet.")
+
+    with transaction.atomic():
+        session = InterviewSession.objects.create(
+            owner=interviewer, mode=InterviewSession.Mode.PAIRED, loop=loop or stage.loop, title=title
+        )
+        for order, (round_stage, round_questions) in enumerate(plan):
+            minutes = duration_minutes if duration_minutes and len(plan) == 1 else round_stage.duration_minutes
+            _round_create(session, round_stage, order, round_questions, minutes * 60, interviewer=interviewer)
+    return session
+
+
+def _round_create(session, stage, order, questions, seconds, *, interviewer, candidate=None) -> Round:
+    stage_round = Round.objects.create(
+        session=session, stage=stage, order=order, title=stage.title, stage_kind=stage.kind,
+        duration_seconds=seconds, interviewer=interviewer, candidate=candidate,
+    )
+    RoundQuestion.objects.bulk_create(
+        RoundQuestion(round=stage_round, question=q, order=i,
+                      language="python" if q.kind == Question.Kind.CODING else "")
+        for i, q in enumerate(questions)
+    )
+    return stage_round
+
+
+# ---------------------------------------------------------------- invites
+
+
+def invite_create(*, session: InterviewSession, now: datetime | None = None) -> tuple[Invite, str]:
+    """A fresh link for the candidate; any earlier open link stops working. Returns (invite, token)."""
+    now = now or timezone.now()
+    if session.mode != InterviewSession.Mode.PAIRED:
+        raise ValidationError("Only a paired session has an invite link.")
+    if session.partner_id is not None:
+        raise ValidationError("Your candidate has already joined this session.")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invite_revoke(session=session, now=now)
+        invite = Invite.objects.create(session=session, token_hash=_token_hash(token), expires_at=now + INVITE_TTL)
+    return invite, token
+
+
+def invite_revoke(*, session: InterviewSession, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    return Invite.objects.filter(session=session, revoked_at=None, accepted_at=None).update(revoked_at=now)
+
+
+def invite_find(*, token: str, now: datetime | None = None) -> Invite | None:
+    """The usable invite for this token, or None: unknown, expired, revoked and used look the same."""
+    now = now or timezone.now()
+    if not token or len(token) > 100:
+        return None
+    invite = Invite.objects.select_related("session__owner").filter(token_hash=_token_hash(token)).first()
+    if invite is None or not invite.is_usable(now):
+        return None
+    return invite
+
+
+def invite_accept(*, token: str, user=None, display_name: str = "", now: datetime | None = None):
+    """Join the session as its candidate: with `user`, or as a new guest named `display_name`.
+
+    Returns (session, user). The invite is spent by a conditional update, so two
+    browsers racing on one link cannot both get in.
+    """
+    now = now or timezone.now()
+    display_name = " ".join(display_name.split())
+    if user is None and not 1 <= len(display_name) <= 60:
+        raise ValidationError({"display_name": "Give a name of 1 to 60 characters for your interviewer to see."})
+    with transaction.atomic():
+        invite = invite_find(token=token, now=now)
+        if invite is None:
+            raise ValidationError("This invite link is not valid: it may have expired, been revoked or been used.")
+        session = invite.session
+        if user is not None and user.pk == session.owner_id:
+            raise ValidationError("You set up this session: send the link to the person you will interview.")
+        if user is None:
+            user = _guest_create(display_name)
+        spent = Invite.objects.filter(pk=invite.pk, accepted_at=None, revoked_at=None).update(
+            accepted_at=now, accepted_by=user
+        )
+        if not spent:
+            raise ValidationError("This invite link is not valid: it may have expired, been revoked or been used.")
+        InterviewSession.objects.filter(pk=session.pk).update(partner=user)
+        session.partner = user
+        for stage_round in session.rounds.filter(candidate=None):
+            Round.objects.filter(pk=stage_round.pk).update(candidate=user)
+            round_touch(stage_round.pk)
+    return session, user
+
+
+def _guest_create(display_name: str):
+    user = get_user_model().objects.create_user(f"guest-{secrets.token_hex(6)}", first_name=display_name[:30])
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    Guest.objects.create(user=user, display_name=display_name)
+    return user
+
+
+def display_name(user) -> str:
+    """How a participant is shown to the other: a guest's chosen name, otherwise the username."""
+    if user is None:
+        return "(not joined yet)"
+    try:
+        return user.guest.display_name
+    except Guest.DoesNotExist:
+        return user.get_username()
+
+
+# ---------------------------------------------------------------- role swap
+
+
+def round_swap(*, round: Round, now: datetime | None = None, rng: random.Random | None = None) -> Round:
+    """After a round, the pair swap roles for the next one, which gets a question new to this session.
+
+    If the session already has a next round waiting, its roles are swapped instead.
+    """
+    now = now or timezone.now()
+    rng = rng or random.Random()
+    session = round.session
+    if session.mode != InterviewSession.Mode.PAIRED or session.partner_id is None:
+        raise ValidationError("Roles can be swapped once both people have joined a paired session.")
+    if round.status != Round.Status.FINISHED:
+        raise RoundClosed("Swap roles once this round has ended.")
+    with transaction.atomic():
+        later = session.rounds.select_for_update().filter(order__gt=round.order).order_by("order").first()
+        if later is not None:
+            if later.status != Round.Status.PENDING:
+                raise RoundClosed("The next round has already started.")
+            Round.objects.filter(pk=later.pk).update(interviewer=later.candidate, candidate=later.interviewer)
+            round_touch(later.pk)
+            later.refresh_from_db()
+            return later
+        if round.stage is None:
+            raise ValidationError("This round's stage no longer exists, so there is nothing to draw from.")
+        used = set(RoundQuestion.objects.filter(round__session=session).values_list("question_id", flat=True))
+        fresh = draw_questions(owner=round.interviewer, stage=round.stage, now=now, rng=rng, exclude=used)
+        if not fresh:
+            raise ValidationError(f"The stage “{round.stage.title}” has no questions yet.")
+        swapped = _round_create(
+            session, round.stage, round.order + 1, fresh, round.stage.duration_minutes * 60,
+            interviewer=round.candidate, candidate=round.interviewer,
+        )
+        round_touch(round.pk)  # both sides' summary pages move on to the new round
+    return swapped

@@ -1,0 +1,152 @@
+"""Paired sessions: setting one up, the invite link, joining, the live poll, swapping roles."""
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
+
+from questions.models import InterviewLoop, Question, Stage
+from sessions.access import Role, get_round_for_user, get_session_for_user
+from sessions.forms import JoinForm, PairedStartForm
+from sessions.selectors import POLL_INTERVIEWER_MS, candidate_work, live_query, live_state, round_page_context, session_overview
+from sessions.services import paired as paired_services
+from sessions.services import rounds as round_services
+from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
+
+INVALID_INVITE = "sessions/join_invalid.html"
+
+
+def _setup_context(form, errors=()):
+    stages = Stage.objects.select_related("loop").prefetch_related("questions").order_by("loop__order", "order")
+    return {"form": form, "errors": list(errors), "loops": InterviewLoop.objects.order_by("order"), "stages": stages}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paired_new(request):
+    """The interviewer sets up a paired session; the next page gives them the invite link."""
+    if request.method == "GET":
+        return render(request, "sessions/paired_new.html", _setup_context(PairedStartForm(initial=request.GET)))
+    choices = [(slug, slug) for slug in Question.objects.values_list("slug", flat=True)]
+    form = PairedStartForm(request.POST, question_choices=choices)
+    if not form.is_valid():
+        errors = error_messages(ValidationError(form.errors))
+        return render(request, "sessions/paired_new.html", _setup_context(form, errors), status=400)
+    data = form.cleaned_data
+    loop = get_object_or_404(InterviewLoop, pk=data["loop"]) if data["loop"] else None
+    stage = get_object_or_404(Stage.objects.select_related("loop"), pk=data["stage"]) if data["stage"] else None
+    by_slug = Question.objects.in_bulk(data["questions"], field_name="slug")
+    try:
+        session = paired_services.paired_session_create(
+            interviewer=request.user, stage=stage, loop=loop,
+            questions=[by_slug[slug] for slug in data["questions"]], duration_minutes=data["duration"],
+        )
+        _, token = paired_services.invite_create(session=session)
+    except ValidationError as error:
+        return render(request, "sessions/paired_new.html", _setup_context(form, error_messages(error)), status=400)
+    return _session_with_link(request, session, token)
+
+
+def _session_with_link(request, session, token: str):
+    """The token is shown once, in this response; only its hash is kept."""
+    context = session_overview(session, request.user)
+    context["invite_url"] = request.build_absolute_uri(reverse("join", args=[token]))
+    return render(request, "sessions/session.html", context)
+
+
+@login_required
+@require_POST
+def invite_new(request, session_id: int):
+    session = get_session_for_user(request.user, session_id, owner_only=True)
+    try:
+        _, token = paired_services.invite_create(session=session)
+    except ValidationError as error:
+        context = {**session_overview(session, request.user), "errors": error_messages(error)}
+        return render(request, "sessions/session.html", context, status=409)
+    return _session_with_link(request, session, token)
+
+
+@login_required
+@require_POST
+def invite_revoke(request, session_id: int):
+    session = get_session_for_user(request.user, session_id, owner_only=True)
+    paired_services.invite_revoke(session=session)
+    context = {**session_overview(session, request.user), "notice": "The invite link no longer works."}
+    return render(request, "sessions/session.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def join(request, token: str):
+    """Open to anyone holding the link. Unknown, expired, revoked and used links all get the same page."""
+    invite = paired_services.invite_find(token=token)
+    if invite is None:
+        return render(request, INVALID_INVITE, status=404)
+    session = invite.session
+    context = {"session": session, "host_name": paired_services.display_name(session.owner), "token": token}
+    if request.user.is_authenticated and request.user.pk == session.owner_id:
+        context["errors"] = ["You set up this session: send this link to the person you will interview."]
+        return render(request, "sessions/join.html", context, status=409)
+    if request.method == "GET":
+        return render(request, "sessions/join.html", {**context, "form": JoinForm()})
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        return render(request, "sessions/join.html", {**context, "form": form,
+                      "errors": error_messages(ValidationError(form.errors))}, status=400)
+    as_account = request.user.is_authenticated
+    try:
+        session, user = paired_services.invite_accept(
+            token=token, user=request.user if as_account else None,
+            display_name=form.cleaned_data["display_name"],
+        )
+    except ValidationError as error:
+        return render(request, "sessions/join.html", {**context, "form": form, "errors": error_messages(error)},
+                      status=400)
+    if not as_account:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("session_page", session_id=session.pk)
+
+
+@login_required
+@require_GET
+def round_live(request, round_id: int):
+    """The live poll of a paired page: 204 when nothing changed, the fresh live region when something did,
+    or a redirect when the round moved on (started, switched question, ended, feedback released).
+
+    The page sends the version and state it was rendered with (`v`, `s`) and whether it is the
+    round page (`p=round`) or another page that simply reloads (`p=other`).
+    """
+    stage_round = get_round_for_user(request.user, round_id)
+    round_services.round_sync(round=stage_round)
+    stage_round.refresh_from_db(fields=["version", "status", "current", "candidate"])
+    if request.GET.get("v") == str(stage_round.version):
+        return with_clock(HttpResponse(status=204), stage_round)
+    if request.GET.get("p") != "round":
+        return HttpResponseClientRefresh()
+    if request.GET.get("s") != live_state(stage_round):
+        return HttpResponseClientRedirect(reverse("round_page", args=[stage_round.pk]))
+    if stage_round.role == Role.INTERVIEWER:
+        context = {"round": stage_round, "live_query": live_query(stage_round, "round"), "poll_ms": POLL_INTERVIEWER_MS,
+                   **candidate_work(stage_round, stage_round.current)}
+        response = render(request, "sessions/interview.html#live", context)
+    else:
+        context = round_page_context(stage_round, None)
+        response = render(request, f"{ROUND_TEMPLATE}#live", context)
+    return with_clock(response, stage_round)
+
+
+@login_required
+@require_POST
+def round_swap(request, round_id: int):
+    stage_round = get_round_for_user(request.user, round_id, roles={Role.INTERVIEWER, Role.CANDIDATE})
+    try:
+        next_round = paired_services.round_swap(round=stage_round)
+    except ValidationError as error:
+        return refused(request, stage_round, error)
+    return redirect("session_page", session_id=next_round.session_id)
+

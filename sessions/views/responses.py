@@ -1,0 +1,45 @@
+"""Responses every round view shares: the clock header and the refused-change message."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils import timezone
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from sessions.models import Round
+from sessions.services.rounds import RoundClosed
+from sessions.services.submissions import RunLimited
+
+ROUND_TEMPLATE = "sessions/round.html"
+
+
+def error_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [message for messages in error.message_dict.values() for message in messages]
+    return list(error.messages)
+
+
+def with_clock(response, stage_round: Round):
+    """Every round response carries the server's clock, so the page countdown resyncs."""
+    now = timezone.now()
+    return trigger_client_event(
+        response,
+        "round-clock",
+        {"remaining": round(stage_round.remaining_seconds(now), 1), "status": stage_round.status},
+    )
+
+
+def refused(request, stage_round: Round, error: ValidationError, *, target: str = "#round-message"):
+    """A refused change: the message goes to the page's message area, nothing was saved.
+
+    429 for too many runs, 409 when the round's state forbids it, 400 for bad input.
+    """
+    if isinstance(error, RunLimited):
+        status = 429
+    elif isinstance(error, RoundClosed):
+        status = 409
+    else:
+        status = 400
+    response = render(request, f"{ROUND_TEMPLATE}#message", {"messages_list": error_messages(error)}, status=status)
+    if request.htmx:
+        response = reswap(retarget(response, target), "innerHTML")
+    return with_clock(response, stage_round)
