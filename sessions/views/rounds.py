@@ -178,7 +178,7 @@ def question_action(request, round_id: int, number: int, action: str):
     if partial is None:
         target = reverse("round_page", args=[stage_round.pk])
         return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
-    return _question_panel(request, round_question, partial)
+    return _question_panel(request, stage_round, round_question, partial)
 
 
 @login_required
@@ -186,13 +186,14 @@ def question_action(request, round_id: int, number: int, action: str):
 def constraints_panel(request, round_id: int, number: int):
     """Polled on solo design questions: constraints that arrive on the round's schedule."""
     round_question = get_round_question_for_user(request.user, round_id, number)
-    round_services.round_sync(round=round_question.round)
-    round_question.refresh_from_db(fields=["constraints_revealed"])
-    return _question_panel(request, round_question, "constraints")
-
-
-def _question_panel(request, round_question, partial: str):
     stage_round = round_question.round
+    round_services.round_sync(round=stage_round)
+    round_question.refresh_from_db(fields=["constraints_revealed"])
+    return _question_panel(request, stage_round, round_question, "constraints")
+
+
+def _question_panel(request, stage_round, round_question, partial: str):
+    """Re-render one panel of the page; `stage_round` is the one access returned (it knows the user's role)."""
     number = str(round_question.order + 1)
     if stage_round.role == Role.INTERVIEWER:
         context = interview_page_context(stage_round, number)
