@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sessions.access import Role
 from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Submission
-from sessions.note_templates import RATING_SCALE, template_for
+from sessions.note_templates import RATING_SCALE, TEMPLATES, template_for
 from sessions.services.paired import display_name
 
 # How often each page's live region asks whether anything changed (milliseconds).
@@ -236,9 +236,28 @@ def round_summary(stage_round: Round, user) -> dict:
         "live_query": live_query(stage_round, "other") if session.is_paired else "",
         "poll_ms": POLL_WAITING_MS,
     }
-    if role == Role.SOLO:
-        context.update(notes_context(stage_round, session.owner, None))
+    if role in (Role.SOLO, Role.INTERVIEWER):
+        author = session.owner if role == Role.SOLO else stage_round.interviewer
+        context.update(notes_context(stage_round, author, None))
+        sheets = {
+            sheet.round_question_id: sheet for sheet in NoteSheet.objects.filter(round=stage_round, author=author)
+        }
+        context["round_sheet"] = _sheet_view(sheets.get(None))
+        for rq in questions:
+            rq.sheet_view = _sheet_view(sheets.get(rq.pk))
     return context
+
+
+def _sheet_view(sheet: NoteSheet | None) -> dict | None:
+    """A saved structured sheet as labelled sections and ratings, for reading back after the round."""
+    template = TEMPLATES.get(sheet.template) if sheet else None
+    if template is None:
+        return None
+    return {
+        "title": template.title,
+        "sections": [(x.label, sheet.fields.get(x.key, ""), sheet.stamps.get(x.key)) for x in template.sections],
+        "ratings": [(x.label, sheet.ratings.get(x.key)) for x in template.competencies],
+    }
 
 
 def scorecard_rows(stage_round: Round, scorecard: Scorecard | None) -> list[dict]:

@@ -122,8 +122,7 @@ def round_live(request, round_id: int):
     round page (`p=round`) or another page that simply reloads (`p=other`).
     """
     stage_round = get_round_for_user(request.user, round_id)
-    round_services.round_sync(round=stage_round)
-    stage_round.refresh_from_db(fields=["version", "status", "current", "candidate"])
+    round_services.round_sync(round=stage_round)  # reloads the row itself if it closes the round
     if request.GET.get("v") == str(stage_round.version):
         return with_clock(HttpResponse(status=204), stage_round)
     if request.GET.get("p") != "round":
