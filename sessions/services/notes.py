@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from sessions.models import Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard
 from sessions.note_templates import template_for
-from sessions.services.rounds import MAX_ANSWER_BYTES, RoundClosed, _event
+from sessions.services.rounds import MAX_ANSWER_BYTES, RoundClosed, _event, round_sync
 
 MAX_NOTES_PER_ROUND = 500
 
@@ -199,6 +199,7 @@ def scorecard_save(
 def scorecard_release(*, round: Round, now: datetime | None = None) -> Scorecard:
     """Show the scorecard (and, if chosen, the notes) to the candidate. Only a complete scorecard goes out."""
     now = now or timezone.now()
+    round_sync(round=round, now=now)  # time may have run out with no page open to notice
     if round.status != Round.Status.FINISHED:
         raise RoundClosed("Release feedback once the round has ended.")
     scorecard = Scorecard.objects.filter(round=round).first()

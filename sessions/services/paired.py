@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from questions.models import InterviewLoop, Question, Stage
-from sessions.models import Guest, InterviewSession, Invite, Round, RoundQuestion
+from sessions.models import Guest, InterviewSession, Invite, Round, RoundEvent, RoundQuestion
 from sessions.services.rounds import RoundClosed, draw_questions, round_touch
 
 INVITE_TTL = timedelta(days=7)
@@ -47,7 +48,7 @@ def paired_session_create(
     """
     now = now or timezone.now()
     rng = rng or random.Random()
-    questions = list(questions or [])
+    questions = list(dict.fromkeys(questions or []))  # a question picked twice is one question
     errors = {}
     if stage is None and loop is None:
         raise ValidationError("Choose a loop or a stage to interview on.")
@@ -187,6 +188,12 @@ def display_name(user) -> str:
 # ---------------------------------------------------------------- role swap
 
 
+def _seconds_added(stage_round: Round) -> int:
+    """Time the interviewer added during the round (the next round starts from the length set up)."""
+    details = stage_round.events.filter(kind=RoundEvent.Kind.TIME_ADDED).values_list("detail", flat=True)
+    return sum(60 * int(match.group(1)) for d in details if (match := re.fullmatch(r"\+(\d+) min", d)))
+
+
 def round_swap(*, round: Round, now: datetime | None = None, rng: random.Random | None = None) -> Round:
     """After a round, the pair swap roles for the next one, which gets a question new to this session.
 
@@ -204,6 +211,8 @@ def round_swap(*, round: Round, now: datetime | None = None, rng: random.Random 
         if later is not None:
             if later.status != Round.Status.PENDING:
                 raise RoundClosed("The next round has already started.")
+            if later.interviewer_id != round.interviewer_id:
+                return later  # already swapped (both people pressed Swap): pressing again changes nothing
             Round.objects.filter(pk=later.pk).update(interviewer=later.candidate, candidate=later.interviewer)
             round_touch(later.pk)
             later.refresh_from_db()
@@ -211,11 +220,15 @@ def round_swap(*, round: Round, now: datetime | None = None, rng: random.Random 
         if round.stage is None:
             raise ValidationError("This round's stage no longer exists, so there is nothing to draw from.")
         used = set(RoundQuestion.objects.filter(round__session=session).values_list("question_id", flat=True))
+        # The new candidate interviewed on the questions used so far and saw their model answers.
+        if not round.stage.questions.exclude(pk__in=used).exists():
+            raise ValidationError(
+                f"Every question of “{round.stage.title}” has been used in this session; set up a new session "
+                "on another stage to keep practising."
+            )
         fresh = draw_questions(owner=round.interviewer, stage=round.stage, now=now, rng=rng, exclude=used)
-        if not fresh:
-            raise ValidationError(f"The stage “{round.stage.title}” has no questions yet.")
         swapped = _round_create(
-            session, round.stage, round.order + 1, fresh, round.stage.duration_minutes * 60,
+            session, round.stage, round.order + 1, fresh, round.duration_seconds - _seconds_added(round),
             interviewer=round.candidate, candidate=round.interviewer,
         )
         round_touch(round.pk)  # both sides' summary pages move on to the new round

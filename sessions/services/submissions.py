@@ -128,7 +128,9 @@ def submission_claim(*, submission_id: int, worker: str = "") -> Submission | No
     )
     if claimed != 1:
         return None
-    return Submission.objects.select_related("question").get(pk=submission_id)
+    submission = Submission.objects.select_related("question").get(pk=submission_id)
+    _touch_round(submission)
+    return submission
 
 
 def submission_execute(*, submission_id: int, worker: str = "") -> Submission | None:
@@ -272,6 +274,8 @@ def submissions_recover(
     requeued = Submission.objects.filter(pk__in=requeue_ids, status=Submission.Status.RUNNING).update(
         status=Submission.Status.QUEUED, worker=""
     )
+    if requeued:
+        Round.objects.filter(questions__submissions__in=requeue_ids).update(version=F("version") + 1)
     lost_ids = []
     if only_ids is None:
         lost_ids = list(

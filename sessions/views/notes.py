@@ -16,7 +16,9 @@ from sessions.forms import NoteForm, ScorecardForm
 from sessions.models import Note, RoundQuestion, Scorecard
 from sessions.selectors import notes_context, round_summary, scorecard_rows
 from sessions.services import notes as note_services
+from sessions.services import rounds as round_services
 from sessions.services.rounds import RoundClosed
+from sessions.templatetags.clock import mmss
 from sessions.views.responses import error_messages, refused
 
 NOTES_TEMPLATE = "sessions/notes.html"
@@ -58,7 +60,7 @@ def note_save(request, round_id: int):
         return refused(request, stage_round, error, target="#note-status")
     if not request.htmx:
         return _back_to_round(stage_round)
-    text = f"Saved at {note.offset_seconds // 60:.0f}:{note.offset_seconds % 60:02.0f}" if note else ""
+    text = f"Saved at {mmss(note.offset_seconds)}" if note else ""
     return _entries_response(request, stage_round, note, status_text=text, finished=data["finish"])
 
 
@@ -72,6 +74,8 @@ def note_tag(request, round_id: int):
     if not form.is_valid():
         return refused(request, stage_round, ValidationError(form.errors), target="#note-status")
     data = form.cleaned_data
+    if tag not in Note.Tag.values:  # checked before the text is saved, so a bad tag saves nothing
+        return refused(request, stage_round, ValidationError({"tags": "Unknown tag."}), target="#note-status")
     try:
         note_id = data["note_id"]
         if data["body"].strip() or note_id:
@@ -130,6 +134,7 @@ def sheet_save(request, round_id: int):
 def scorecard(request, round_id: int):
     """The interviewer's scorecard: fill in during or after the round; release once it has ended."""
     stage_round = get_round_for_user(request.user, round_id, roles={Role.INTERVIEWER})
+    round_services.round_sync(round=stage_round)
     errors, status, notice = [], 200, ""
     if request.method == "POST":
         form = ScorecardForm(request.POST)
