@@ -37,9 +37,10 @@ def session_for(user) -> str:
 class HtmxClient:
     """Sends requests as the page's htmx would: session and CSRF cookies, CSRF and HX-Request headers."""
 
-    def __init__(self, base: str, session_key: str):
+    def __init__(self, base: str, session_key: str, headers: dict[str, str] | None = None):
         self.base = base
         self.cookies = {"sessionid": session_key}
+        self.headers = dict(headers or {})  # sent with every request (e.g. to tell clients apart in a server log)
 
     def request(self, path: str, data: dict | None = None, *, restart_grace_s: float = 0.0):
         """Returns (status, body, milliseconds, headers); status 0 when the connection failed.
@@ -47,7 +48,8 @@ class HtmxClient:
         With `restart_grace_s`, connection errors are retried that long (a server that is
         restarting opens its port before its workers answer).
         """
-        headers = {"HX-Request": "true", "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {**self.headers, "HX-Request": "true",
+                   "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if "csrftoken" in self.cookies:
             headers["X-CSRFToken"] = self.cookies["csrftoken"]
         body = urllib.parse.urlencode(data).encode() if data is not None else None

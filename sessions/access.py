@@ -11,8 +11,9 @@ participant asking for something their role may not do gets 403.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -104,3 +105,39 @@ def get_submission_for_user(user, submission_id: int) -> Submission:
     if submission.user_id != user.pk:
         raise Http404("No such run.")
     return submission
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What a viewer may read of a round once they can reach it (pages, exports, share links, search).
+
+    - `answers`: model answers, what a strong answer shows, rubrics, every hint and constraint;
+    - `scorecard`: the scorecard (a draft for its interviewer; a candidate only once released);
+    - `notes_author_id`: whose notes and structured sheets they may read, or None.
+    """
+
+    role: Role
+    answers: bool
+    scorecard: bool
+    notes_author_id: int | None
+
+
+def round_visibility(stage_round: Round, role: Role) -> Visibility:
+    """The one rule for interviewer-only text. A share link (for a mentor) views as the CANDIDATE role.
+
+    `stage_round.scorecard` is read when the role is CANDIDATE; prefetch it when looping.
+    """
+    if role == Role.SOLO:
+        return Visibility(role, answers=True, scorecard=False, notes_author_id=stage_round.session.owner_id)
+    if role == Role.INTERVIEWER:
+        return Visibility(role, answers=True, scorecard=True, notes_author_id=stage_round.interviewer_id)
+    try:
+        scorecard = stage_round.scorecard
+    except ObjectDoesNotExist:
+        scorecard = None
+    released = scorecard is not None and scorecard.released_at is not None
+    shared_notes = released and scorecard.share_notes
+    return Visibility(
+        role, answers=False, scorecard=released,
+        notes_author_id=stage_round.interviewer_id if shared_notes else None,
+    )
