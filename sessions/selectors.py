@@ -7,7 +7,7 @@ import json
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from sessions.access import Role
+from sessions.access import Role, round_visibility
 from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Submission
 from sessions.note_templates import RATING_SCALE, TEMPLATES, template_for
 from sessions.services.paired import display_name
@@ -27,7 +27,7 @@ def live_state(stage_round: Round) -> str:
 
 
 def live_query(stage_round: Round, page: str) -> str:
-    """The live poll's query string for a page rendered now (`page` is "round" or "other")."""
+    """The live poll's query string for a page rendered now (`page`: "round", "session" or "summary")."""
     return f"v={stage_round.version}&s={live_state(stage_round)}&p={page}"
 
 
@@ -192,7 +192,7 @@ def session_overview(session: InterviewSession, user) -> dict:
         context.update(
             partner_name=display_name(session.partner) if session.partner_id else None,
             owner_name=display_name(session.owner),
-            live_query=live_query(next_round, "other") if next_round else "",
+            live_query=live_query(next_round, "session") if next_round else "",
             live_round=next_round,
             poll_ms=POLL_WAITING_MS,
         )
@@ -214,11 +214,11 @@ def round_summary(stage_round: Round, user) -> dict:
         item.rating = stage_round.self_assessment.get(str(item.pk))
     session = stage_round.session
     next_round = session.rounds.filter(order__gt=stage_round.order).order_by("order").first()
-    scorecard = Scorecard.objects.filter(round=stage_round).first()
-    released = scorecard is not None and scorecard.is_released
+    visible = round_visibility(stage_round, role)
+    scorecard = Scorecard.objects.filter(round=stage_round).first() if visible.scorecard else None
     shared_notes = []
-    if role == Role.CANDIDATE and released and scorecard.share_notes:
-        shared_notes = list(Note.objects.filter(round=stage_round, author=stage_round.interviewer))
+    if role == Role.CANDIDATE and visible.notes_author_id:
+        shared_notes = list(Note.objects.filter(round=stage_round, author_id=visible.notes_author_id))
     context = {
         "round": stage_round,
         "session": session,
@@ -229,11 +229,11 @@ def round_summary(stage_round: Round, user) -> dict:
         "used_seconds": stage_round.elapsed_seconds(timezone.now()),
         "ratings": list(RATING_SCALE),
         # Interviewer-only text on this page: model answers, rubrics, hints not given, the draft scorecard.
-        "show_answers": role != Role.CANDIDATE,
-        "scorecard": scorecard if (role != Role.CANDIDATE or released) else None,
-        "scorecard_rows": scorecard_rows(stage_round, scorecard) if scorecard and (role != Role.CANDIDATE or released) else [],
+        "show_answers": visible.answers,
+        "scorecard": scorecard,
+        "scorecard_rows": scorecard_rows(stage_round, scorecard) if scorecard else [],
         "shared_notes": shared_notes,
-        "live_query": live_query(stage_round, "other") if session.is_paired else "",
+        "live_query": live_query(stage_round, "summary") if session.is_paired else "",
         "poll_ms": POLL_WAITING_MS,
     }
     if role in (Role.SOLO, Role.INTERVIEWER):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRedirect
 
 from questions.models import InterviewLoop, Question, Stage
 from sessions.access import Role, get_round_for_user, get_session_for_user
@@ -118,15 +118,22 @@ def round_live(request, round_id: int):
     """The live poll of a paired page: 204 when nothing changed, the fresh live region when something did,
     or a redirect when the round moved on (started, switched question, ended, feedback released).
 
-    The page sends the version and state it was rendered with (`v`, `s`) and whether it is the
-    round page (`p=round`) or another page that simply reloads (`p=other`).
+    The page sends the version and state it was rendered with (`v`, `s`) and which page it is
+    (`p`): the round page gets fragments; the session and summary pages are sent to a fresh GET of
+    the page they should show now. Never a plain reload: those pages may be the answer to a POST.
     """
     stage_round = get_round_for_user(request.user, round_id)
     round_services.round_sync(round=stage_round)  # reloads the row itself if it closes the round
     if request.GET.get("v") == str(stage_round.version):
         return with_clock(HttpResponse(status=204), stage_round)
-    if request.GET.get("p") != "round":
-        return HttpResponseClientRefresh()
+    page = request.GET.get("p")
+    if page == "session":
+        target = "round_page" if stage_round.is_open else "session_page"
+        return HttpResponseClientRedirect(
+            reverse(target, args=[stage_round.pk if stage_round.is_open else stage_round.session_id])
+        )
+    if page != "round":
+        return HttpResponseClientRedirect(reverse("round_summary", args=[stage_round.pk]))
     if request.GET.get("s") != live_state(stage_round):
         return HttpResponseClientRedirect(reverse("round_page", args=[stage_round.pk]))
     if stage_round.role == Role.INTERVIEWER:

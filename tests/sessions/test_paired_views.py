@@ -347,13 +347,35 @@ def test_a_question_switch_or_the_end_sends_live_pages_to_the_round_page(owner_c
 
 
 @pytest.mark.django_db
-def test_other_pages_reload_when_anything_changed(owner_client, partner_client, live_round):
-    query = fresh_query(live_round, "other")
+def test_a_session_page_is_sent_to_a_fresh_get_never_reloaded(owner_client, partner_client, live_round):
+    # The interviewer's waiting page may be the answer to the setup POST: a reload would send it again.
+    query = fresh_query(live_round, "session")
     assert partner_client.get(round_url(live_round, f"live/?{query}"), headers=HX).status_code == 204
     round_services.answer_save(round_question=live_round.questions.get(order=0), values={"code": "x = 1"})
     for client in (owner_client, partner_client):
         response = client.get(round_url(live_round, f"live/?{query}"), headers=HX)
-        assert response.status_code == 200 and response["HX-Refresh"] == "true"
+        assert "HX-Refresh" not in response
+        assert response["HX-Redirect"] == round_url(live_round)  # the round is running: open it
+
+
+@pytest.mark.django_db
+def test_a_waiting_session_page_stays_on_the_session_until_the_round_starts(owner, partner, partner_client, mini_pack):
+    session = paired_services.paired_session_create(interviewer=owner, stage=Stage.objects.get(slug="screen"))
+    _, token = paired_services.invite_create(session=session)
+    pending = session.rounds.get()
+    query = fresh_query(pending, "session")
+    paired_services.invite_accept(token=token, user=partner)
+    response = partner_client.get(round_url(pending, f"live/?{query}"), headers=HX)
+    assert response["HX-Redirect"] == f"/practice/sessions/{session.pk}/"
+
+
+@pytest.mark.django_db
+def test_a_summary_page_is_sent_to_a_fresh_get_of_the_summary(owner_client, partner_client, live_round):
+    round_services.round_end(round=live_round)
+    query = fresh_query(live_round, "summary")
+    paired_services.round_swap(round=live_round)
+    response = partner_client.get(round_url(live_round, f"live/?{query}"), headers=HX)
+    assert response["HX-Redirect"] == round_url(live_round, "summary/")
 
 
 @pytest.mark.django_db
