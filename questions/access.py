@@ -1,24 +1,37 @@
 """Who may see what of a question. Every view that shows question text asks here.
 
-The prompt, examples and guidance are public. Model answers, hints, follow-up
-constraints and rubrics are study material for signed-in users, with two exceptions:
-- a guest (someone who joined a paired session by invite, with no account) never sees them;
-- a user who is the candidate of an unfinished paired round on this question does not
-  see them until that round ends, or the bank would answer the interview for them.
+The prompt, examples and guidance are public, and so are a stage's rubric items (what the
+stage is judged on, shown on the loop page). Model answers, hints, follow-up constraints and
+question rubrics are study material for signed-in users, with two exceptions:
+- a guest (someone who joined a paired session by invite, with no account) never sees them
+  outside the rounds where they interview;
+- while a user is the candidate of an unfinished paired round, the questions of that round
+  show them nowhere: not in the bank, not in a solo round or a session of their own.
 """
 
 from questions.models import Question
 
 
-def can_view_answers(user, question: Question) -> bool:
-    if not (user and user.is_authenticated):
-        return False
-    # Imported here: the sessions app depends on questions, not the other way round.
-    from sessions.models import Guest, RoundQuestion
+def is_guest(user) -> bool:
+    from sessions.models import Guest  # the sessions app depends on questions, not the other way round
 
-    if Guest.objects.filter(user=user).exists():
+    return bool(user and user.is_authenticated) and Guest.objects.filter(user=user).exists()
+
+
+def live_candidate_question_ids(user) -> set[int]:
+    """Questions of the unfinished paired rounds where this user is the candidate."""
+    if not (user and user.is_authenticated):
+        return set()
+    from sessions.models import RoundQuestion
+
+    return set(
+        RoundQuestion.objects.filter(round__candidate=user, round__session__mode="paired")
+        .exclude(round__status="finished")
+        .values_list("question_id", flat=True)
+    )
+
+
+def can_view_answers(user, question: Question) -> bool:
+    if not (user and user.is_authenticated) or is_guest(user):
         return False
-    live_candidate = RoundQuestion.objects.filter(
-        question=question, round__candidate=user, round__session__mode="paired"
-    ).exclude(round__status="finished")
-    return not live_candidate.exists()
+    return question.pk not in live_candidate_question_ids(user)

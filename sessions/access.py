@@ -50,6 +50,14 @@ def is_participant(user, session: InterviewSession) -> bool:
     return user.is_authenticated and user.pk in (session.owner_id, session.partner_id)
 
 
+def require_own_account(user) -> None:
+    """Guests exist to take part in the session they joined; practising on their own needs an account."""
+    from questions.access import is_guest
+
+    if is_guest(user):
+        raise PermissionDenied("Guest access covers the interview you were invited to. Sign up to practise on your own.")
+
+
 def get_session_for_user(user, session_id: int, *, owner_only: bool = False) -> InterviewSession:
     session = get_object_or_404(InterviewSession.objects.select_related("loop", "partner__guest"), pk=session_id)
     if not is_participant(user, session):

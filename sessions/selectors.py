@@ -7,6 +7,8 @@ import json
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from questions.access import live_candidate_question_ids
+from questions.models import RubricItem
 from sessions.access import Role, round_visibility
 from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Submission
 from sessions.note_templates import RATING_SCALE, TEMPLATES, template_for
@@ -26,9 +28,19 @@ def live_state(stage_round: Round) -> str:
     return f"{stage_round.status}.{stage_round.current_id or 0}.{stage_round.candidate_id or 0}.{int(released)}"
 
 
-def live_query(stage_round: Round, page: str) -> str:
-    """The live poll's query string for a page rendered now (`page`: "round", "session" or "summary")."""
-    return f"v={stage_round.version}&s={live_state(stage_round)}&p={page}"
+def live_query(stage_round: Round, page: str, *, shown: str = "") -> str:
+    """The live poll's query string for a page rendered now (`page`: "round", "session" or "summary").
+
+    `shown` is what a candidate's live region holds (see `candidate_shown`), so their own saves,
+    which change the version, do not make their page re-render for nothing.
+    """
+    query = f"v={stage_round.version}&s={live_state(stage_round)}&p={page}"
+    return f"{query}&f={shown}" if shown else query
+
+
+def candidate_shown(round_question: RoundQuestion) -> str:
+    """What the candidate's live region shows of the question on screen: how many hints and constraints."""
+    return f"{round_question.hints_revealed}.{round_question.constraints_revealed}"
 
 
 def _revealed_constraints(current: RoundQuestion) -> tuple[list[dict], int]:
@@ -75,6 +87,7 @@ def round_page_context(stage_round: Round, q: str | None) -> dict | None:
     revealed, constraints_total = _revealed_constraints(current)
     hints, hints_total = _revealed_hints(current)
     role = getattr(stage_round, "role", Role.SOLO)
+    answers_hidden = role == Role.SOLO and question.pk in live_candidate_question_ids(stage_round.session.owner)
     latest = (
         Submission.objects.filter(round_question=current).order_by("-created_at", "-id").first()
         if question.is_coding else None
@@ -91,7 +104,8 @@ def round_page_context(stage_round: Round, q: str | None) -> dict | None:
         "remaining": stage_round.remaining_seconds(now),
         "role": role,
         "paired": role == Role.CANDIDATE,
-        "live_query": live_query(stage_round, "round") if role == Role.CANDIDATE else "",
+        "answers_hidden": answers_hidden,
+        "live_query": live_query(stage_round, "round", shown=candidate_shown(current)) if role == Role.CANDIDATE else "",
         "poll_ms": POLL_CANDIDATE_MS,
         "hints_revealed": hints,
         "hints_total": hints_total,
@@ -127,7 +141,10 @@ def interview_page_context(stage_round: Round, q: str | None = None) -> dict:
     now = timezone.now()
     revealed, constraints_total = _revealed_constraints(current)
     hints = list(current.question.hints.all())
+    # Edge case: the interviewer is meanwhile the candidate of another paired round on this question.
+    answers_hidden = current.question_id in live_candidate_question_ids(stage_round.interviewer)
     return {
+        "answers_hidden": answers_hidden,
         "round": stage_round,
         "session": stage_round.session,
         "questions": questions,
@@ -215,6 +232,9 @@ def round_summary(stage_round: Round, user) -> dict:
     session = stage_round.session
     next_round = session.rounds.filter(order__gt=stage_round.order).order_by("order").first()
     visible = round_visibility(stage_round, role)
+    hidden = live_candidate_question_ids(user) if visible.answers else set()
+    for rq in questions:
+        rq.show_answers = visible.answers and rq.question_id not in hidden
     scorecard = Scorecard.objects.filter(round=stage_round).first() if visible.scorecard else None
     shared_notes = []
     if role == Role.CANDIDATE and visible.notes_author_id:
@@ -260,12 +280,21 @@ def _sheet_view(sheet: NoteSheet | None) -> dict | None:
     }
 
 
-def scorecard_rows(stage_round: Round, scorecard: Scorecard | None) -> list[dict]:
+def scorecard_rows(stage_round: Round, scorecard: Scorecard | None, *, hidden_for=None) -> list[dict]:
+    """The scorecard's rows; with `hidden_for`, the rubric text of questions that user may not read now is withheld."""
     from sessions.services.notes import scorecard_items
 
     labels = dict(Scorecard.Rating.choices)
     ratings = scorecard.ratings if scorecard else {}
+    hidden_items = set()
+    if hidden_for is not None:
+        hidden_items = {
+            f"question:{pk}" for pk in RubricItem.objects.filter(
+                question_id__in=live_candidate_question_ids(hidden_for)
+            ).values_list("pk", flat=True)
+        }
     return [
-        {"key": key, "text": text, "rating": ratings.get(key, ""), "label": labels.get(ratings.get(key, ""), "")}
+        {"key": key, "text": "(hidden while you are the candidate of a round on this question)" if key in hidden_items
+         else text, "rating": ratings.get(key, ""), "label": labels.get(ratings.get(key, ""), "")}
         for key, text in scorecard_items(stage_round)
     ]

@@ -188,6 +188,24 @@ def display_name(user) -> str:
 # ---------------------------------------------------------------- role swap
 
 
+def _fresh_questions(session, stage, *, new_candidate, now, rng, required=True) -> list[Question]:
+    """Questions of `stage` not yet used in this session: the new candidate saw the used ones' answers.
+
+    With `required=False`, an empty list when none are left instead of a refusal.
+    """
+    if stage is None:
+        raise ValidationError("This round's stage no longer exists, so there is nothing to draw from.")
+    used = set(RoundQuestion.objects.filter(round__session=session).values_list("question_id", flat=True))
+    if not stage.questions.exclude(pk__in=used).exists():
+        if not required:
+            return []
+        raise ValidationError(
+            f"Every question of “{stage.title}” has been used in this session; set up a new session "
+            "on another stage to keep practising."
+        )
+    return draw_questions(owner=new_candidate, stage=stage, now=now, rng=rng, exclude=used)
+
+
 def _seconds_added(stage_round: Round) -> int:
     """Time the interviewer added during the round (the next round starts from the length set up)."""
     details = stage_round.events.filter(kind=RoundEvent.Kind.TIME_ADDED).values_list("detail", flat=True)
@@ -213,20 +231,23 @@ def round_swap(*, round: Round, now: datetime | None = None, rng: random.Random 
                 raise RoundClosed("The next round has already started.")
             if later.interviewer_id != round.interviewer_id:
                 return later  # already swapped (both people pressed Swap): pressing again changes nothing
+            # Its planned interviewer may have read its questions beforehand: give them new ones to answer
+            # when the stage has any left. (The bank is open study material, so this is about a fair round,
+            # not secrecy; what must stay hidden is the answers during a round they are the candidate of.)
+            fresh = _fresh_questions(session, later.stage, new_candidate=later.interviewer, now=now, rng=rng,
+                                     required=False)
+            if fresh:
+                later.questions.all().delete()
+                RoundQuestion.objects.bulk_create(
+                    RoundQuestion(round=later, question=q, order=i,
+                                  language="python" if q.kind == Question.Kind.CODING else "")
+                    for i, q in enumerate(fresh)
+                )
             Round.objects.filter(pk=later.pk).update(interviewer=later.candidate, candidate=later.interviewer)
             round_touch(later.pk)
             later.refresh_from_db()
             return later
-        if round.stage is None:
-            raise ValidationError("This round's stage no longer exists, so there is nothing to draw from.")
-        used = set(RoundQuestion.objects.filter(round__session=session).values_list("question_id", flat=True))
-        # The new candidate interviewed on the questions used so far and saw their model answers.
-        if not round.stage.questions.exclude(pk__in=used).exists():
-            raise ValidationError(
-                f"Every question of “{round.stage.title}” has been used in this session; set up a new session "
-                "on another stage to keep practising."
-            )
-        fresh = draw_questions(owner=round.interviewer, stage=round.stage, now=now, rng=rng, exclude=used)
+        fresh = _fresh_questions(session, round.stage, new_candidate=round.interviewer, now=now, rng=rng)
         swapped = _round_create(
             session, round.stage, round.order + 1, fresh, round.duration_seconds - _seconds_added(round),
             interviewer=round.candidate, candidate=round.interviewer,

@@ -17,6 +17,7 @@ from django.db.models import Count, F, Max
 from django.utils import timezone
 
 import sandbox
+from questions.access import live_candidate_question_ids
 from questions.models import InterviewLoop, Question, Stage
 from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion, Snapshot
 
@@ -356,6 +357,7 @@ def model_answer_reveal(*, round_question: RoundQuestion, now: datetime | None =
         raise ValidationError("In a paired round the model answer stays with the interviewer.")
     if round_question.question.kind not in (Question.Kind.CONCEPT, Question.Kind.BEHAVIORAL):
         raise ValidationError("For this kind of question the model answer and rubric are shown after the round.")
+    _require_answers_allowed(round_question.round.session.owner, round_question)
     if round_question.model_answer_revealed_at is None:
         RoundQuestion.objects.filter(pk=round_question.pk, model_answer_revealed_at=None).update(
             model_answer_revealed_at=now
@@ -363,6 +365,14 @@ def model_answer_reveal(*, round_question: RoundQuestion, now: datetime | None =
         round_question.refresh_from_db()
         _event(round_question.round, RoundEvent.Kind.REVEAL_ANSWER, now, round_question=round_question)
     return round_question
+
+
+def _require_answers_allowed(user, round_question: RoundQuestion) -> None:
+    if round_question.question_id in live_candidate_question_ids(user):
+        raise ValidationError(
+            "You are the candidate of a paired round on this question right now, so its answers stay hidden "
+            "until that round ends."
+        )
 
 
 def constraint_reveal_next(*, round_question: RoundQuestion, now: datetime | None = None) -> RoundQuestion:
@@ -379,6 +389,9 @@ def hint_reveal_next(*, round_question: RoundQuestion, now: datetime | None = No
     """The next rung of the hint ladder: asked for by a solo user, or given by an interviewer."""
     now = now or timezone.now()
     _require_running(round_question.round, now)
+    stage_round = round_question.round
+    giver = stage_round.interviewer if stage_round.session.mode == InterviewSession.Mode.PAIRED else stage_round.session.owner
+    _require_answers_allowed(giver, round_question)
     total = round_question.question.hints.count()
     before = round_question.hints_revealed
     if before >= total:

@@ -61,6 +61,8 @@ def submission_create(
     errors: dict[str, str] = {}
     if round_question is not None:
         question = round_question.question
+        if question.kind != Question.Kind.CODING:
+            raise ValidationError({"kind": "Only coding questions have a code pad to run."})
     if language not in sandbox.LANGUAGES:
         errors["language"] = f"Unknown language {language!r}; choose one of {', '.join(sorted(sandbox.LANGUAGES))}."
     if kind not in Submission.Kind.values:

@@ -154,7 +154,7 @@ def scorecard(request, round_id: int):
         except ValidationError as error:
             errors, status = error_messages(error), 409 if isinstance(error, RoundClosed) else 400
     context = {**round_summary(stage_round, request.user), "errors": errors, "notice": notice}
-    context["scorecard_rows"] = scorecard_rows(stage_round, context["scorecard"])
+    context["scorecard_rows"] = scorecard_rows(stage_round, context["scorecard"], hidden_for=request.user)
     context["recommendations"] = list(Scorecard.Rating.choices)
     if request.method == "POST" and not errors:
         return redirect(f"{reverse('scorecard', args=[stage_round.pk])}?saved={'released' if 'released' in notice else '1'}")

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from questions.models import InterviewLoop, Question, Stage
-from sessions.access import Role, get_round_for_user, get_session_for_user
+from sessions.access import Role, get_round_for_user, get_session_for_user, require_own_account
 from sessions.forms import JoinForm, PairedStartForm
-from sessions.selectors import POLL_INTERVIEWER_MS, candidate_work, live_query, live_state, round_page_context, session_overview
+from sessions.models import RoundQuestion
+from sessions.selectors import POLL_INTERVIEWER_MS, candidate_shown, candidate_work, live_query, live_state, round_page_context, session_overview
 from sessions.services import paired as paired_services
 from sessions.services import rounds as round_services
 from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
@@ -30,6 +31,7 @@ def _setup_context(form, errors=()):
 @require_http_methods(["GET", "POST"])
 def paired_new(request):
     """The interviewer sets up a paired session; the next page gives them the invite link."""
+    require_own_account(request.user)
     if request.method == "GET":
         return render(request, "sessions/paired_new.html", _setup_context(PairedStartForm(initial=request.GET)))
     choices = [(slug, slug) for slug in Question.objects.values_list("slug", flat=True)]
@@ -136,6 +138,11 @@ def round_live(request, round_id: int):
         return HttpResponseClientRedirect(reverse("round_summary", args=[stage_round.pk]))
     if request.GET.get("s") != live_state(stage_round):
         return HttpResponseClientRedirect(reverse("round_page", args=[stage_round.pk]))
+    if stage_round.role == Role.CANDIDATE and request.GET.get("f"):
+        # Most changes are the candidate's own saves: nothing to show unless a hint or constraint arrived.
+        current = RoundQuestion.objects.only("hints_revealed", "constraints_revealed").get(pk=stage_round.current_id)
+        if request.GET["f"] == candidate_shown(current):
+            return with_clock(HttpResponse(status=204), stage_round)
     if stage_round.role == Role.INTERVIEWER:
         context = {"round": stage_round, "live_query": live_query(stage_round, "round"), "poll_ms": POLL_INTERVIEWER_MS,
                    **candidate_work(stage_round, stage_round.current)}

@@ -5,7 +5,7 @@ role in the round), call a service and render; fragments are `{% partialdef %}` 
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from sessions.access import (
     get_round_question_for_user,
     get_session_for_user,
     get_submission_for_user,
+    require_own_account,
 )
 from sessions.forms import AddTimeForm, GradeForm, PreviewForm, RunForm, StartForm
 from sessions.models import Round
@@ -35,6 +36,7 @@ from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, wi
 @login_required
 @require_POST
 def start(request):
+    require_own_account(request.user)
     form = StartForm(request.POST)
     if not form.is_valid():
         errors = error_messages(ValidationError(form.errors))
@@ -260,7 +262,7 @@ def round_summary_page(request, round_id: int):
     errors = []
     if request.method == "POST":
         if stage_round.role not in ANSWERING:
-            return HttpResponse("Only the candidate assesses themselves.", status=403)
+            raise PermissionDenied("Only the candidate assesses themselves.")
         ratings, errors = _ratings_from(request.POST)
         if not errors:
             try:

@@ -169,7 +169,11 @@
       }
     });
   });
-  document.body.addEventListener("htmx:beforeRequest", () => { if (dirty) saveNow(); });
+  // Requests that change something (a run, a reveal) first save what was typed; the live poll does not.
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const verb = event.detail.requestConfig ? event.detail.requestConfig.verb : "post";
+    if (dirty && verb !== "get") saveNow();
+  });
 
   // ---------------------------------------------------------------- the code editor
   const editorHost = document.getElementById("editor");

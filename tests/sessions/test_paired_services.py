@@ -482,6 +482,18 @@ def test_a_swap_with_a_next_round_waiting_swaps_that_rounds_roles(owner, partner
 
 
 @pytest.mark.django_db
+def test_a_swapped_waiting_round_gets_questions_new_to_the_session_when_the_stage_has_some(owner, partner, screen):
+    # Its planned interviewer may have read its questions before the swap made them its candidate.
+    first = ended_round(owner, partner, screen, "sum-two")
+    planned = Round.objects.create(session=first.session, stage=screen, order=1, title="Next", stage_kind="coding",
+                                   duration_seconds=1800, interviewer=owner, candidate=partner)
+    RoundQuestion.objects.create(round=planned, question=Question.objects.get(slug="bayes"), order=0)
+    swapped = svc.round_swap(round=first, now=at(700), rng=random.Random(3))
+    assert swapped.pk == planned.pk and (swapped.interviewer, swapped.candidate) == (partner, owner)
+    assert list(swapped.questions.values_list("question__slug", flat=True)) == ["design-feed"]
+
+
+@pytest.mark.django_db
 def test_pressing_swap_twice_keeps_the_roles_swapped(owner, partner, screen):
     # Both people see "Swap roles" on their summary pages; when both press it, the swap must not undo itself.
     first = ended_round(owner, partner, screen, "sum-two")

@@ -564,3 +564,19 @@ def test_only_the_candidate_assesses_themselves(owner_client, partner_client, li
     assert partner_client.post(round_url(live_round, "summary/"), {f"rating_{item.pk}": "3"}).status_code == 302
     live_round.refresh_from_db()
     assert live_round.self_assessment == {str(item.pk): 3}
+
+
+def live_url_on_page(html: str) -> str:
+    return re.search(r'hx-get="(/practice/rounds/\d+/live/\?[^"]+)"', html).group(1).replace("&amp;", "&")
+
+
+@pytest.mark.django_db
+def test_a_candidates_own_save_does_not_make_their_page_re_render(partner_client, live_round):
+    url = live_url_on_page(partner_client.get(round_url(live_round)).content.decode())
+    round_services.answer_save(round_question=live_round.questions.get(order=0), values={"code": "x = 2"})
+    assert partner_client.get(url, headers=HX).status_code == 204
+    first = live_round.questions.get(order=0)
+    first.round = live_round
+    round_services.hint_reveal_next(round_question=first)
+    response = partner_client.get(url, headers=HX)
+    assert response.status_code == 200 and 'id="live"' in response.content.decode()
