@@ -1,0 +1,58 @@
+"""Looking back across sessions: "My sessions" (filtered in place with HTMX) and the progress page."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from questions.models import InterviewLoop
+from questions.selectors import stage_choices
+from sessions.forms import HistoryFilterForm
+from sessions.history import HistoryFilters, history_rows, history_sessions
+from sessions.progress import progress_report
+
+PAGE_SIZE = 20
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def history(request):
+    """Every session the user took part in; an HTMX request gets only the results fragment."""
+    form = HistoryFilterForm(request.GET)
+    page, rows, status = None, [], 200
+    if form.is_valid():
+        sessions = history_sessions(request.user, HistoryFilters.from_form(form.cleaned_data))
+        paginator = Paginator(sessions, PAGE_SIZE)
+        # Past the last page shows the last page, as the question bank does: links go stale.
+        page = paginator.get_page(min(form.cleaned_data["page"] or 1, paginator.num_pages))
+        rows = history_rows(page.object_list, request.user)
+    else:
+        status = 400
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "errors": [
+            f"{form.fields[name].label}: {message}" if name in form.fields else message
+            for name, messages in form.errors.items() for message in messages
+        ],
+        "query_without_page": _query_without_page(request),
+    }
+    if request.htmx:
+        return render(request, "sessions/history.html#results", context, status=status)
+    context.update(loops=InterviewLoop.objects.order_by("order"), stage_choices=stage_choices())
+    return render(request, "sessions/history.html", context, status=status)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def progress(request):
+    return render(request, "sessions/progress.html", {"report": progress_report(user=request.user)})
