@@ -1,0 +1,80 @@
+"""Read-only share links to a session's review, for a mentor.
+
+Who may share: the person whose practice it is. In a solo session that is its owner; in a
+paired session, either participant, for the rounds in which they were the candidate (a
+participant who only ever interviewed has nothing of their own to share, and may not pass on
+the other person's answers). The link shows exactly those rounds, each as the candidate sees
+it (`round_visibility(round, Role.CANDIDATE)`): no model answers, rubrics, hints not given,
+draft scorecards or private notes.
+
+A token is 256 random bits, shown once; only its SHA-256 is stored, so a copy of the database
+opens nothing. A new link replaces the creator's previous one; revoking stops it at once.
+Unknown and revoked tokens look the same to whoever holds them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from sessions.models import InterviewSession, Round, ShareLink
+
+# secrets.token_urlsafe(32) gives 43 characters; anything far off that is not a token.
+MAX_TOKEN_LENGTH = 100
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def shared_rounds_filter(session: InterviewSession, user_id: int) -> dict:
+    """Which rounds of `session` a link made by `user_id` shows, as queryset filter arguments."""
+    if session.mode == InterviewSession.Mode.SOLO:
+        return {} if session.owner_id == user_id else {"pk__in": []}
+    return {"candidate_id": user_id}
+
+
+def may_share(session: InterviewSession, user) -> bool:
+    return Round.objects.filter(session=session, **shared_rounds_filter(session, user.pk)).exists()
+
+
+def share_create(*, session: InterviewSession, user, now: datetime | None = None) -> tuple[ShareLink, str]:
+    """A fresh link to the user's practice in this session; their earlier link stops working.
+
+    Returns (link, token); the token is not stored and cannot be shown again.
+    Raises PermissionDenied when the user was never the candidate in this session.
+    """
+    now = now or timezone.now()
+    if not may_share(session, user):
+        raise PermissionDenied("You interviewed in every round of this session: only the candidate can share it.")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        share_revoke(session=session, user=user, now=now)
+        link = ShareLink.objects.create(session=session, created_by=user, token_hash=token_hash(token))
+    return link, token
+
+
+def share_revoke(*, session: InterviewSession, user, now: datetime | None = None) -> int:
+    """Stop the user's links to this session; returns how many were active. Revoking twice is no error."""
+    now = now or timezone.now()
+    return ShareLink.objects.filter(session=session, created_by=user, revoked_at=None).update(revoked_at=now)
+
+
+def share_find(*, token: str) -> ShareLink | None:
+    """The active link for a token, with its session; None for unknown, malformed and revoked tokens alike."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return (
+        ShareLink.objects.select_related("session__loop")
+        .filter(token_hash=token_hash(token), revoked_at=None)
+        .first()
+    )
+
+
+def share_active(*, session: InterviewSession, user) -> ShareLink | None:
+    return ShareLink.objects.filter(session=session, created_by=user, revoked_at=None).first()
