@@ -71,3 +71,43 @@ class ScorecardForm(forms.Form):
     recommendation = forms.CharField(required=False, max_length=12)
     feedback = forms.CharField(required=False, strip=False, max_length=64 * 1024)
     share_notes = forms.BooleanField(required=False)
+
+
+# ---- History: the "My sessions" filters (engineer "history")
+
+from sessions.history import MODE_CHOICES, OUTCOME_CHOICES, ROLE_CHOICES  # noqa: E402
+
+
+class HistoryFilterForm(forms.Form):
+    """The "My sessions" filters, read from the query string (see `sessions.history`)."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    loop = forms.SlugField(required=False, max_length=80, label="Loop")
+    stage = forms.RegexField(
+        required=False,
+        max_length=161,
+        regex=r"^[-a-zA-Z0-9_]+/[-a-zA-Z0-9_]+$",
+        label="Stage",
+        error_messages={"invalid": "A stage is written loop/stage, e.g. alpha/screen."},
+    )
+    mode = forms.ChoiceField(required=False, choices=[("", "Solo or paired"), *MODE_CHOICES], label="Mode")
+    role = forms.ChoiceField(required=False, choices=[("", "Any role"), *ROLE_CHOICES], label="Your role")
+    outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *OUTCOME_CHOICES], label="Outcome")
+    date_from = forms.DateField(required=False, label="From")
+    date_to = forms.DateField(required=False, label="To")
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000, label="Page")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("The “from” date is after the “to” date.")
+        return data
+
+
+# ---- Exports: importing a JSON export (engineer "exports")
+
+
+class DataImportForm(forms.Form):
+    """An export file from `data_export`, made on this instance or another one."""
+
+    file = forms.FileField(label="Export file (.json)")

@@ -370,3 +370,24 @@ class Scorecard(models.Model):
     @property
     def is_released(self) -> bool:
         return self.released_at is not None
+
+
+class ShareLink(models.Model):
+    """A read-only link to a session's review, for a mentor. Only the token's SHA-256 is stored.
+
+    It shows the rounds its creator practised (a solo session's rounds, or the paired rounds where
+    they were the candidate), each as the candidate sees it. Revoking it stops it at once.
+    """
+
+    session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
