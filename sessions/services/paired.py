@@ -112,6 +112,9 @@ def invite_create(*, session: InterviewSession, now: datetime | None = None) -> 
         raise ValidationError("Only a paired session has an invite link.")
     if session.partner_id is not None:
         raise ValidationError("Your candidate has already joined this session.")
+    if not session.rounds.filter(status=Round.Status.PENDING, candidate=None).exists():
+        # E.g. an imported session: joining must never make someone the candidate of past rounds.
+        raise ValidationError("This session has no round left to interview in.")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invite_revoke(session=session, now=now)
@@ -161,7 +164,7 @@ def invite_accept(*, token: str, user=None, display_name: str = "", now: datetim
             raise ValidationError("This invite link is not valid: it may have expired, been revoked or been used.")
         InterviewSession.objects.filter(pk=session.pk).update(partner=user)
         session.partner = user
-        for stage_round in session.rounds.filter(candidate=None):
+        for stage_round in session.rounds.filter(candidate=None, status=Round.Status.PENDING):
             Round.objects.filter(pk=stage_round.pk).update(candidate=user)
             round_touch(stage_round.pk)
     return session, user

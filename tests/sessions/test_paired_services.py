@@ -632,3 +632,13 @@ def test_structured_notes_do_not_bump_the_version(owner, partner, mini_pack):
     note_svc.sheet_save(round=stage_round, author=owner, values={"situation": "Vague", "rating_ownership": "2"},
                         round_question=stage_round.questions.get(), now=at(30))
     assert version(stage_round) == before
+
+
+@pytest.mark.django_db
+def test_no_invite_for_a_session_with_no_round_left_to_interview_in(owner, screen):
+    # An imported paired session has finished rounds and no candidate: a joiner must not inherit them.
+    session = svc.paired_session_create(interviewer=owner, stage=screen, now=T0)
+    session.rounds.update(status=Round.Status.FINISHED)
+    with pytest.raises(ValidationError, match="no round left"):
+        svc.invite_create(session=session, now=T0)
+    assert not Invite.objects.exists()

@@ -59,6 +59,7 @@ from sessions.selectors import live_state
 from sessions.services import notes as note_services
 from sessions.services import paired as paired_services
 from sessions.services import rounds as round_services
+from sessions.services import sharing
 from sessions.services.notes import scorecard_items
 from sessions.urls import urlpatterns
 
@@ -163,9 +164,15 @@ class World:
             "owner": self.owner,
         }[actor]
 
-    def may_see(self, user, marker: Marker) -> bool:
-        """A round's interviewer sees all of it; its candidate, the scorecard once released; nobody else, anything."""
+    def may_see(self, user, marker: Marker, *, shared: bool = False) -> bool:
+        """A round's interviewer sees all of it; its candidate, the scorecard once released; nobody else, anything.
+
+        With `shared` (a share link's pages), anyone holding the link sees round 1, which the link's
+        creator answered, as its candidate does.
+        """
         stage_round = self.first if marker.round == 1 else self.second
+        if shared:
+            return marker.round == 1 and marker.released and self.released[0]
         if user is None:
             return False
         if user.pk == stage_round.interviewer_id:
@@ -250,6 +257,10 @@ def _build(situation: str, owner, partner, outsider) -> World:
         recommendation="yes", feedback="MARK-FEEDBACK-1: test first.", share_notes=False,
     )
     tokens = {"used": used, "unknown": "no-such-token-" + "x" * 30, **_other_invites(owner, screen)}
+    # The partner's share links (for a mentor): they were the candidate of round 1.
+    _, tokens["share-revoked"] = sharing.share_create(session=session, user=partner)
+    sharing.share_revoke(session=session, user=partner)
+    _, tokens["share"] = sharing.share_create(session=session, user=partner)
 
     if situation in ("ended", "swapped"):
         round_services.round_end(round=_fresh(first))
@@ -381,6 +392,27 @@ LIVE = [
     ("sheet_save", "HX-POST", "302 404 403 400 400"),
     ("scorecard", "GET", "302 404 403 200 200"),
     ("scorecard", "POST", "302 404 403 302 302"),
+    # Looking back: history and progress list each person's own sessions (an outsider's list is empty).
+    ("history", "GET", "302 200 200 200 200"),
+    ("history", "HX-GET", "302 200 200 200 200"),
+    ("progress", "GET", "302 200 200 200 200"),
+    ("session_review", "GET", "302 404 200 200 200"),
+    ("session_review", "HX-GET", "302 404 200 200 200"),
+    ("round_replay", "GET", "302 404 200 200 200"),
+    # Only someone who answered a round may share it; the owner only interviewed round 1.
+    ("share_create", "POST", "302 404 200 403 403"),
+    ("share_create", "HX-POST", "302 404 200 403 403"),
+    ("share_revoke", "POST", "302 404 302 302 302"),
+    ("shared_review[share]", "GET", "200 200 200 200 200"),
+    ("shared_review[share-revoked]", "GET", "404 404 404 404 404"),
+    ("shared_review[unknown]", "GET", "404 404 404 404 404"),
+    ("shared_replay[share]", "GET", "200 200 200 200 200"),
+    ("shared_replay[share-revoked]", "GET", "404 404 404 404 404"),
+    ("session_export_md", "GET", "302 404 200 200 200"),
+    ("session_print", "GET", "302 404 200 200 200"),
+    ("data_export", "GET", "302 200 200 200 200"),
+    ("data_import", "GET", "302 200 200 200 200"),
+    ("data_import", "POST", "302 400 400 400 400"),  # no file sent
 ]
 
 ENDED = [
@@ -427,6 +459,13 @@ ENDED = [
     ("sheet_save", "HX-POST", "302 404 403 400 400"),
     ("scorecard", "GET", "302 404 403 200 200"),
     ("scorecard", "POST", "302 404 403 409 409"),  # released feedback is final
+    ("session_review", "GET", "302 404 200 200 200"),
+    ("round_replay", "GET", "302 404 200 200 200"),
+    ("shared_review[share]", "GET", "200 200 200 200 200"),  # the released feedback, as the candidate sees it
+    ("shared_replay[share]", "GET", "200 200 200 200 200"),
+    ("session_export_md", "GET", "302 404 200 200 200"),
+    ("session_print", "GET", "302 404 200 200 200"),
+    ("data_export", "GET", "302 200 200 200 200"),
 ]
 
 SWAPPED = [
@@ -476,6 +515,12 @@ SWAPPED = [
     ("sheet_save", "HX-POST", "302 404 403 200 403"),
     ("scorecard", "GET", "302 404 403 200 403"),
     ("scorecard", "POST", "302 404 403 302 403"),
+    ("session_review", "GET", "302 404 200 200 200"),
+    ("round_replay", "GET", "302 404 200 200 200"),
+    ("share_create", "POST", "302 404 200 200 200"),  # each answered a round by now
+    ("shared_replay[share]", "GET", "404 404 404 404 404"),  # the partner's link: they interviewed round 2
+    ("session_export_md", "GET", "302 404 200 200 200"),
+    ("data_export", "GET", "302 200 200 200 200"),
 ]
 
 TABLES = {"live": LIVE, "ended": ENDED, "swapped": SWAPPED}
@@ -490,8 +535,9 @@ def _wrong_methods() -> list[tuple[str, str, str]]:
     rows = []
     for name, methods in sorted(accepted.items()):
         wrong = "PUT" if methods == {"GET", "POST"} else ({"GET", "POST"} - methods).pop()
-        open_to_all = name == "join"
-        rows.append(("join[valid]" if open_to_all else name, wrong, "405 405 405 405 405" if open_to_all
+        open_to_all = {"join": "join[valid]", "shared_review": "shared_review[share]",
+                       "shared_replay": "shared_replay[share]"}
+        rows.append((open_to_all.get(name, name), wrong, "405 405 405 405 405" if name in open_to_all
                      else "302 405 405 405 405"))
     return rows
 
@@ -520,9 +566,10 @@ def _send(world: World, actor: str, raw_name: str, method: str):
     return response
 
 
-def _leaks(world: World, actor: str, response) -> list[str]:
+def _leaks(world: World, actor: str, response, raw_name: str = "") -> list[str]:
     body = response.content.decode()
-    return [m.text for m in MARKERS if m.text in body and not world.may_see(world.user(actor), m)]
+    shared = raw_name.startswith("shared_")
+    return [m.text for m in MARKERS if m.text in body and not world.may_see(world.user(actor), m, shared=shared)]
 
 
 def test_the_matrix_has_a_row_for_every_url():
@@ -547,9 +594,9 @@ def test_every_actor_gets_its_status_and_only_the_text_it_may_see(make_world, si
     for actor in ACTORS:
         response = _send(world, actor, raw_name, method)
         statuses[actor] = response.status_code
-        if leaked := _leaks(world, actor, response):
+        if leaked := _leaks(world, actor, response, raw_name):
             leaks[actor] = leaked
-        if actor == "anonymous" and response.status_code == 302 and not raw_name.startswith("join"):
+        if actor == "anonymous" and response.status_code == 302 and not raw_name.startswith(("join", "shared_")):
             assert response["Location"].startswith("/accounts/login/"), response["Location"]
     assert statuses == dict(zip(ACTORS, expected))
     assert leaks == {}
@@ -638,7 +685,8 @@ def test_unusable_invite_links_all_get_the_same_page(make_world, actor):
 @pytest.mark.parametrize("how", ["query string", "cookie"])
 def test_an_invite_token_is_not_a_login(make_world, how):
     world = make_world("live")
-    scoped = [row for row in LIVE if {"round_id", "session_id"} & set(PATTERNS[_split(row[0])[0]].pattern.converters)]
+    scoped = [row for row in LIVE if {"round_id", "session_id"} & set(PATTERNS[_split(row[0])[0]].pattern.converters)
+              and not row[0].startswith("shared_")]  # a share link's own pages are open to its holder
     for token in (world.tokens["used"], world.tokens["valid"]):
         client = Client()
         client.get(world.url("join[valid]"))  # opened the link, did not join
