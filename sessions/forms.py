@@ -1,6 +1,7 @@
 from django import forms
 
 import sandbox
+from sessions.history import MODE_CHOICES, OUTCOME_CHOICES, ROLE_CHOICES
 from sessions.models import RoundQuestion, Submission
 
 
@@ -75,7 +76,6 @@ class ScorecardForm(forms.Form):
 
 # ---- History: the "My sessions" filters (engineer "history")
 
-from sessions.history import MODE_CHOICES, OUTCOME_CHOICES, ROLE_CHOICES  # noqa: E402
 
 
 class HistoryFilterForm(forms.Form):

@@ -33,7 +33,7 @@ from sessions.replay import (
     pause_intervals,
     phase_timing,
 )
-from sessions.selectors import _sheet_view
+from sessions.selectors import sheet_view
 from sessions.services.paired import display_name
 from sessions.services.sharing import shared_rounds_filter
 
@@ -294,7 +294,7 @@ def _round_review(stage_round, questions, stage_rubric, events, edits, notes, sh
             last = edits[rq.pk]["last"]
             first_change = first if first_change is None else min(first_change, first)
             last_change = last if last_change is None else max(last_change, last)
-        rq.sheet_view = _sheet_view(sheets.get(rq.pk))
+        rq.sheet_view = sheet_view(sheets.get(rq.pk))
     stage_round.review_questions = questions
     stage_round.used_seconds = clock.elapsed_seconds
     stage_round.phases = phase_timing(
@@ -304,7 +304,7 @@ def _round_review(stage_round, questions, stage_rubric, events, edits, notes, sh
         has_coding=any(rq.question.kind == Question.Kind.CODING for rq in questions),
     ) if stage_round.started_at else []
     stage_round.review_notes = notes
-    stage_round.round_sheet = _sheet_view(sheets.get(None))
+    stage_round.round_sheet = sheet_view(sheets.get(None))
     stage_round.clock_events = [e for e in events if e.kind in (
         RoundEvent.Kind.PAUSE, RoundEvent.Kind.RESUME, RoundEvent.Kind.TIME_ADDED)]
     # The self-assessment is the candidate's own reflection: for them (and their mentor), not the interviewer.

@@ -262,13 +262,13 @@ def round_summary(stage_round: Round, user) -> dict:
         sheets = {
             sheet.round_question_id: sheet for sheet in NoteSheet.objects.filter(round=stage_round, author=author)
         }
-        context["round_sheet"] = _sheet_view(sheets.get(None))
+        context["round_sheet"] = sheet_view(sheets.get(None))
         for rq in questions:
-            rq.sheet_view = _sheet_view(sheets.get(rq.pk))
+            rq.sheet_view = sheet_view(sheets.get(rq.pk))
     return context
 
 
-def _sheet_view(sheet: NoteSheet | None) -> dict | None:
+def sheet_view(sheet: NoteSheet | None) -> dict | None:
     """A saved structured sheet as labelled sections and ratings, for reading back after the round."""
     template = TEMPLATES.get(sheet.template) if sheet else None
     if template is None:

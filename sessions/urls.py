@@ -1,8 +1,8 @@
 from django.urls import path
 
-from sessions.views import notes, paired, review, rounds
 from sessions.views import exports as export_views
 from sessions.views import history as history_views
+from sessions.views import notes, paired, review, rounds
 
 ROUND = "practice/rounds/<int:round_id>/"
 QUESTION = ROUND + "q/<int:number>/"

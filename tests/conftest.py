@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 
 MINI_PACK = Path(__file__).parent / "questions" / "mini-pack"
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -99,3 +100,23 @@ def wait_until_final(submission, timeout: float = 60.0):
             return submission
         time.sleep(0.1)
     pytest.fail(f"submission {submission.pk} still {submission.status} after {timeout} s")
+
+
+@pytest.fixture
+def partner(db):
+    """The other person of a paired session (joins through the invite)."""
+    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
+
+
+@pytest.fixture
+def partner_client(partner):
+    client = Client()
+    client.force_login(partner)
+    return client
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    client = Client()
+    client.force_login(outsider)
+    return client

@@ -1,18 +1,12 @@
 """Who may see a question's model answer, hints and rubric: `questions.access.can_view_answers`."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from questions.access import can_view_answers
 from questions.models import Question, Stage
 from sessions.services import paired
 from sessions.services import rounds as round_services
-
-
-@pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import json
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -16,11 +15,6 @@ from sessions.views.exports import MAX_IMPORT_BYTES
 from tests.sessions.test_exports import FEEDBACK_MARKER, NOTE_MARKER, build_paired, build_solo, interviewer_only_texts
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
 
 
 def client_for(user) -> Client:

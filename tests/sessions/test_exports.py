@@ -149,11 +149,6 @@ def build_paired(owner, partner, *, release: bool = False, share_notes: bool = F
     return session
 
 
-@pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
-
-
 def matches_snapshot(name: str, text: str) -> bool:
     path = SNAPSHOTS / name
     if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not path.exists():

@@ -4,7 +4,6 @@ full page, outsiders' sessions, and text search that reads notes only where roun
 from datetime import datetime, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,25 +19,6 @@ from sessions.services.notes import scorecard_items
 
 HX = {"HX-Request": "true"}
 URL = "/practice/history/"
-
-
-@pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
-
-
-@pytest.fixture
-def partner_client(partner):
-    client = Client()
-    client.force_login(partner)
-    return client
-
-
-@pytest.fixture
-def outsider_client(outsider):
-    client = Client()
-    client.force_login(outsider)
-    return client
 
 
 def at(day: str) -> datetime:

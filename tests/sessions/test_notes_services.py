@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -24,11 +23,6 @@ def at(seconds: float):
 
 def version(stage_round: Round) -> int:
     return Round.objects.values_list("version", flat=True).get(pk=stage_round.pk)
-
-
-@pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
 
 
 def paired_round(owner, partner, stage: Stage, *slugs, start=True) -> Round:

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -16,25 +15,6 @@ from sessions.services import rounds as round_services
 from sessions.templatetags.clock import mmss
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
-
-
-@pytest.fixture
-def partner_client(partner):
-    client = Client()
-    client.force_login(partner)
-    return client
-
-
-@pytest.fixture
-def outsider_client(outsider):
-    client = Client()
-    client.force_login(outsider)
-    return client
 
 
 def paired_round(owner, partner, stage_slug, *slugs, start=True):

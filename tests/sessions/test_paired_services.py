@@ -50,11 +50,6 @@ def join(session: InterviewSession, user, now=T0) -> InterviewSession:
 
 
 @pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
-
-
-@pytest.fixture
 def screen(mini_pack):
     return Stage.objects.get(slug="screen")
 

@@ -20,25 +20,6 @@ LINK = re.compile(r"http://testserver/practice/join/([A-Za-z0-9_-]+)/")
 
 
 @pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
-
-
-@pytest.fixture
-def partner_client(partner):
-    client = Client()
-    client.force_login(partner)
-    return client
-
-
-@pytest.fixture
-def outsider_client(outsider):
-    client = Client()
-    client.force_login(outsider)
-    return client
-
-
-@pytest.fixture
 def screen(mini_pack):
     return Stage.objects.get(slug="screen")
 

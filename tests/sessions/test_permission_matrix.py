@@ -313,11 +313,6 @@ def _other_invites(owner, screen) -> dict:
 
 
 @pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
-
-
-@pytest.fixture
 def make_world(mini_pack, owner, partner, outsider):
     return lambda situation: _build(situation, owner, partner, outsider)
 

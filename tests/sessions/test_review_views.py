@@ -5,9 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -135,25 +133,6 @@ def words_of(html: str) -> str:
 
 
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
-
-
-@pytest.fixture
-def partner_client(partner):
-    client = Client()
-    client.force_login(partner)
-    return client
-
-
-@pytest.fixture
-def outsider_client(outsider):
-    client = Client()
-    client.force_login(outsider)
-    return client
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -32,25 +31,6 @@ from tests.sessions.test_review_views import (
 
 HX = {"HX-Request": "true"}
 SHARE_LINK = re.compile(r"http://testserver/shared/([A-Za-z0-9_-]+)/")
-
-
-@pytest.fixture
-def partner(db):
-    return get_user_model().objects.create_user("bob", password="correct-horse-battery")
-
-
-@pytest.fixture
-def partner_client(partner):
-    client = Client()
-    client.force_login(partner)
-    return client
-
-
-@pytest.fixture
-def outsider_client(outsider):
-    client = Client()
-    client.force_login(outsider)
-    return client
 
 
 @pytest.fixture
