@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,21 +28,9 @@ def _review_page(request, session, **extra):
         **session_review_data(session, user=request.user),
         "may_share": sharing.may_share(session, request.user),
         "active_share": sharing.share_active(session=session, user=request.user),
-        "export_urls": _export_urls(session),
         **extra,
     }
     return render(request, "sessions/review.html", context)
-
-
-def _export_urls(session) -> dict:
-    """Links to the exports, which live in another area's views (absent until those URLs exist)."""
-    urls = {}
-    for name in ("session_export_md", "session_print"):
-        try:
-            urls[name] = reverse(name, args=[session.pk])
-        except NoReverseMatch:
-            pass
-    return urls
 
 
 @login_required
