@@ -97,6 +97,7 @@ def set_up_paired_session(page, stage_title: str, question_titles: list[str]) ->
     stage.get_by_role("button", name="Set up and get the invite link").click()
     invite = page.locator("#invite-url")
     expect(invite).to_have_value(re.compile(r"/practice/join/"))
+    expect(page.get_by_role("button", name="Copy link")).to_be_visible()  # copy.js ran under the CSP
     return invite.input_value()
 
 
