@@ -7,7 +7,6 @@ candidate, expires, and can be revoked; it is never a login for anything else.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import secrets
@@ -20,14 +19,11 @@ from django.utils import timezone
 
 from questions.models import InterviewLoop, Question, Stage
 from sessions.models import Guest, InterviewSession, Invite, Round, RoundEvent, RoundQuestion
-from sessions.services.rounds import RoundClosed, draw_questions, round_touch
+from sessions.services.rounds import RoundClosed, draw_questions, questions_add, round_touch
+from sessions.tokens import new_token, plausible, token_hash
 
 INVITE_TTL = timedelta(days=7)
 MAX_PICKED_QUESTIONS = 6
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def paired_session_create(
@@ -94,11 +90,7 @@ def _round_create(session, stage, order, questions, seconds, *, interviewer, can
         session=session, stage=stage, order=order, title=stage.title, stage_kind=stage.kind,
         duration_seconds=seconds, interviewer=interviewer, candidate=candidate,
     )
-    RoundQuestion.objects.bulk_create(
-        RoundQuestion(round=stage_round, question=q, order=i,
-                      language="python" if q.kind == Question.Kind.CODING else "")
-        for i, q in enumerate(questions)
-    )
+    questions_add(round=stage_round, questions=questions)
     return stage_round
 
 
@@ -115,10 +107,10 @@ def invite_create(*, session: InterviewSession, now: datetime | None = None) -> 
     if not session.rounds.filter(status=Round.Status.PENDING, candidate=None).exists():
         # E.g. an imported session: joining must never make someone the candidate of past rounds.
         raise ValidationError("This session has no round left to interview in.")
-    token = secrets.token_urlsafe(32)
+    token, hashed = new_token()
     with transaction.atomic():
         invite_revoke(session=session, now=now)
-        invite = Invite.objects.create(session=session, token_hash=_token_hash(token), expires_at=now + INVITE_TTL)
+        invite = Invite.objects.create(session=session, token_hash=hashed, expires_at=now + INVITE_TTL)
     return invite, token
 
 
@@ -130,9 +122,9 @@ def invite_revoke(*, session: InterviewSession, now: datetime | None = None) -> 
 def invite_find(*, token: str, now: datetime | None = None) -> Invite | None:
     """The usable invite for this token, or None: unknown, expired, revoked and used look the same."""
     now = now or timezone.now()
-    if not token or len(token) > 100:
+    if not plausible(token):
         return None
-    invite = Invite.objects.select_related("session__owner").filter(token_hash=_token_hash(token)).first()
+    invite = Invite.objects.select_related("session__owner").filter(token_hash=token_hash(token)).first()
     if invite is None or not invite.is_usable(now):
         return None
     return invite
@@ -241,11 +233,7 @@ def round_swap(*, round: Round, now: datetime | None = None, rng: random.Random 
                                      required=False)
             if fresh:
                 later.questions.all().delete()
-                RoundQuestion.objects.bulk_create(
-                    RoundQuestion(round=later, question=q, order=i,
-                                  language="python" if q.kind == Question.Kind.CODING else "")
-                    for i, q in enumerate(fresh)
-                )
+                questions_add(round=later, questions=fresh)
             Round.objects.filter(pk=later.pk).update(interviewer=later.candidate, candidate=later.interviewer)
             round_touch(later.pk)
             later.refresh_from_db()

@@ -90,16 +90,17 @@ def session_start(
                 stage_kind=round_stage.kind,
                 duration_seconds=round_stage.duration_minutes * 60,
             )
-            RoundQuestion.objects.bulk_create(
-                RoundQuestion(round=stage_round, question=q, order=i, language=_default_language(q))
-                for i, q in enumerate(questions)
-            )
+            questions_add(round=stage_round, questions=questions)
         round_start(round=session.rounds.order_by("order").first(), now=now)
     return session
 
 
-def _default_language(question: Question) -> str:
-    return "python" if question.kind == Question.Kind.CODING else ""
+def questions_add(*, round: Round, questions: list[Question]) -> None:
+    """Put questions into a round, in order; coding ones start in Python."""
+    RoundQuestion.objects.bulk_create(
+        RoundQuestion(round=round, question=q, order=i, language="python" if q.kind == Question.Kind.CODING else "")
+        for i, q in enumerate(questions)
+    )
 
 
 def draw_questions(

@@ -14,8 +14,6 @@ Unknown and revoked tokens look the same to whoever holds them.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -23,14 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sessions.models import InterviewSession, Round, ShareLink
-
-# secrets.token_urlsafe(32) gives 43 characters; anything far off that is not a token.
-MAX_TOKEN_LENGTH = 100
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
+from sessions.tokens import new_token, plausible, token_hash
 
 def shared_rounds_filter(session: InterviewSession, user_id: int) -> dict:
     """Which rounds of `session` a link made by `user_id` shows, as queryset filter arguments."""
@@ -52,10 +43,10 @@ def share_create(*, session: InterviewSession, user, now: datetime | None = None
     now = now or timezone.now()
     if not may_share(session, user):
         raise PermissionDenied("You interviewed in every round of this session: only the candidate can share it.")
-    token = secrets.token_urlsafe(32)
+    token, hashed = new_token()
     with transaction.atomic():
         share_revoke(session=session, user=user, now=now)
-        link = ShareLink.objects.create(session=session, created_by=user, token_hash=token_hash(token))
+        link = ShareLink.objects.create(session=session, created_by=user, token_hash=hashed)
     return link, token
 
 
@@ -67,7 +58,7 @@ def share_revoke(*, session: InterviewSession, user, now: datetime | None = None
 
 def share_find(*, token: str) -> ShareLink | None:
     """The active link for a token, with its session; None for unknown, malformed and revoked tokens alike."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
+    if not plausible(token):
         return None
     return (
         ShareLink.objects.select_related("session__loop")
