@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "interviewprep.context_processors.signed_in",
             ],
             "builtins": ["template_partials.templatetags.partials", "interviewprep.templatetags.markdown"],
         },

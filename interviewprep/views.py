@@ -1,24 +1,64 @@
-"""Small project-level views: sign-up (Django's auth has none) and the liveness probe."""
+"""Project-level views: accounts (sign up, log in, change password) and the liveness probe.
 
-from django.contrib.auth import login
-from django.contrib.auth.forms import UserCreationForm
+Django's auth ships no sign-up page, and its log-in and password pages answer a mistyped form with
+a 200; here every rejected form is a 400, like the rest of the app.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from questions.access import is_guest
+from sessions.services.paired import guest_account_keep
+
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    if request.user.is_authenticated:
+    """A new account; for a guest, a username and password for the account they already have."""
+    keeping = is_guest(request.user)
+    if request.user.is_authenticated and not keeping:
         return redirect("home")
     form = UserCreationForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
+        if not form.is_valid():
+            return render(request, "registration/signup.html", {"form": form, "keeping": keeping}, status=400)
+        if keeping:
+            user = guest_account_keep(
+                user=request.user, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
+            )
+            update_session_auth_hash(request, user)  # the new password must not sign this browser out
+            messages.success(request, "Your account is yours to keep: log in with that username from anywhere.")
+        else:
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("home")
-        return render(request, "registration/signup.html", {"form": form}, status=400)
-    return render(request, "registration/signup.html", {"form": form})
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form, "keeping": keeping})
+
+
+class LoginView(auth_views.LoginView):
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    if is_guest(request.user):
+        return redirect("signup")  # a guest has no password to change; they choose their first one there
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "registration/password_change.html", {"form": form}, status=400)
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password has been changed.")
+        return redirect("password_change")
+    return render(request, "registration/password_change.html", {"form": form})
 
 
 @require_GET

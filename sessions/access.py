@@ -55,7 +55,7 @@ def require_own_account(user) -> None:
     from questions.access import is_guest
 
     if is_guest(user):
-        raise PermissionDenied("Guest access covers the interview you were invited to. Sign up to practise on your own.")
+        raise PermissionDenied("Guest access covers the interview you were invited to. Choose a username and password for this account to practise on your own.")
 
 
 def get_session_for_user(user, session_id: int, *, owner_only: bool = False) -> InterviewSession:

@@ -170,6 +170,23 @@ def _guest_create(display_name: str):
     return user
 
 
+def guest_account_keep(*, user, username: str, password: str):
+    """Turn a guest into an ordinary account, keeping every session they took part in.
+
+    The caller has validated the username and password (Django's sign-up form does). Without this a
+    guest who signs up starts again from nothing, and loses the rounds and feedback of the browser
+    they joined from.
+    """
+    with transaction.atomic():
+        if not Guest.objects.filter(user=user).exists():
+            raise ValidationError("This account already has a username and password.")
+        user.username = username
+        user.set_password(password)
+        user.save(update_fields=["username", "password"])
+        Guest.objects.filter(user=user).delete()
+    return user
+
+
 def display_name(user) -> str:
     """How a participant is shown to the other: a guest's chosen name, otherwise the username."""
     if user is None:

@@ -31,7 +31,8 @@ def test_no_page_has_an_inline_script(client, owner, mini_pack):
 
     client.force_login(owner)
     stage_round = session_start(owner=owner, question=Question.objects.get(slug="sum-two")).rounds.get()
-    for url in ("/", "/questions/", "/questions/sum-two/", "/loops/mini/alpha/", f"/practice/rounds/{stage_round.pk}/"):
+    for url in ("/", "/questions/", "/questions/sum-two/", "/loops/mini/alpha/", "/accounts/password/",
+                f"/practice/rounds/{stage_round.pk}/"):
         html = client.get(url).content.decode()
         for chunk in html.split("<script")[1:]:
             assert chunk.lstrip().startswith("src="), f"inline script on {url}"

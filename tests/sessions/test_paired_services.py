@@ -250,6 +250,25 @@ def test_joining_as_a_guest_makes_a_user_without_a_password(waiting):
 
 
 @pytest.mark.django_db
+def test_a_guest_keeps_their_account_and_everything_in_it(waiting, partner):
+    _, token = svc.invite_create(session=waiting, now=T0)
+    session, user = svc.invite_accept(token=token, display_name="Ada", now=at(5))
+    kept = svc.guest_account_keep(user=user, username="ada", password="a-long-pass-phrase-42")
+    assert kept.pk == user.pk and not Guest.objects.exists()
+    kept.refresh_from_db()
+    assert kept.username == "ada" and kept.check_password("a-long-pass-phrase-42")
+    session.refresh_from_db()
+    assert session.partner == kept and session.rounds.get().candidate == kept
+    assert svc.display_name(kept) == "ada"
+    with pytest.raises(ValidationError):  # only once, and never for an ordinary account
+        svc.guest_account_keep(user=kept, username="ada2", password="another-long-phrase")
+    with pytest.raises(ValidationError):
+        svc.guest_account_keep(user=partner, username="bob2", password="another-long-phrase")
+    partner.refresh_from_db()
+    assert partner.username == "bob"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", ["", "   ", "x" * 61])
 def test_a_guest_needs_a_name_of_1_to_60_characters(waiting, name):
     _, token = svc.invite_create(session=waiting, now=T0)

@@ -1,0 +1,31 @@
+"""What every page's header needs to know about the person signed in."""
+
+from django.utils.functional import cached_property
+
+from sessions.models import Guest
+
+
+class SignedIn:
+    """Looked up only when a template asks, and at most once a request."""
+
+    def __init__(self, user):
+        self._user = user
+
+    @cached_property
+    def guest_name(self) -> str | None:
+        """A guest's chosen name, or None for an ordinary account (and for anonymous visitors)."""
+        if not self._user.is_authenticated:
+            return None
+        return Guest.objects.filter(user=self._user).values_list("display_name", flat=True).first()
+
+    @property
+    def is_guest(self) -> bool:
+        return self.guest_name is not None
+
+    @property
+    def name(self) -> str:
+        return self.guest_name or self._user.get_username()
+
+
+def signed_in(request):
+    return {"signed_in": SignedIn(request.user)}
