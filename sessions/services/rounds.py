@@ -7,6 +7,7 @@ arithmetic on stored timestamps that tests can drive without sleeping.
 
 from __future__ import annotations
 
+import bisect
 import random
 from datetime import datetime, timedelta
 
@@ -21,8 +22,8 @@ from questions.access import live_candidate_question_ids
 from questions.models import InterviewLoop, Question, Stage
 from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion, Snapshot
 
-# Snapshots kept per answer field; past this the newest one is overwritten in place,
-# so the replay keeps the early history and the final state.
+# Snapshots kept per answer field. Reaching it thins the field's history to half, spread
+# evenly over the time it covers (see _snapshots_thin).
 MAX_SNAPSHOTS_PER_FIELD = 2000
 MAX_ANSWER_BYTES = 64 * 1024
 # Questions answered within this many days are drawn only when nothing fresher is left.
@@ -344,10 +345,28 @@ def answer_save(*, round_question: RoundQuestion, values: dict[str, str], now: d
 def _snapshot(round_question: RoundQuestion, field: str, content: str, offset: float) -> None:
     snapshots = Snapshot.objects.filter(round_question=round_question, field=field)
     if snapshots.count() >= MAX_SNAPSHOTS_PER_FIELD:
-        latest = snapshots.order_by("-id").first()
-        Snapshot.objects.filter(pk=latest.pk).update(content=content, offset_seconds=offset)
-        return
+        _snapshots_thin(snapshots)
     Snapshot.objects.create(round_question=round_question, field=field, content=content, offset_seconds=offset)
+
+
+def _snapshots_thin(snapshots) -> None:
+    """Keep half the cap, the snapshots nearest to evenly spaced moments from the first to the last.
+
+    A replay then still spans the whole round, only more coarsely, where simply stopping (or
+    overwriting the newest) at the cap would freeze it for the rest of a long, busy round.
+    """
+    rows = list(snapshots.order_by("offset_seconds", "id").values_list("id", "offset_seconds"))
+    offsets = [offset for _, offset in rows]
+    first, last = offsets[0], offsets[-1]
+    moments = max(2, MAX_SNAPSHOTS_PER_FIELD // 2)
+    kept = {rows[0][0], rows[-1][0]}
+    for k in range(1, moments - 1):
+        moment = first + (last - first) * k / (moments - 1)
+        i = bisect.bisect_left(offsets, moment)
+        if i == len(offsets) or (i > 0 and moment - offsets[i - 1] <= offsets[i] - moment):
+            i -= 1  # the earlier neighbour is nearer
+        kept.add(rows[i][0])
+    Snapshot.objects.filter(pk__in=[pk for pk, _ in rows if pk not in kept]).delete()
 
 
 def model_answer_reveal(*, round_question: RoundQuestion, now: datetime | None = None) -> RoundQuestion:

@@ -112,12 +112,28 @@ def test_saves_make_deduplicated_snapshots(coding_round):
 
 
 @pytest.mark.django_db
-def test_snapshots_are_bounded(coding_round, monkeypatch):
-    monkeypatch.setattr(svc, "MAX_SNAPSHOTS_PER_FIELD", 3)
+def test_snapshots_are_bounded_and_still_span_the_whole_round(coding_round, monkeypatch):
+    monkeypatch.setattr(svc, "MAX_SNAPSHOTS_PER_FIELD", 10)
+    rq = coding_round.questions.get()
+    for i in range(60):  # one save every 10 s for ten minutes
+        svc.answer_save(round_question=rq, values={"code": f"v{i}"}, now=at(10 * i + 10))
+        kept = list(Snapshot.objects.filter(round_question=rq).order_by("offset_seconds"))
+        assert len(kept) <= 10
+    assert (kept[0].content, kept[-1].content) == ("v0", "v59")  # the start and the final state
+    gaps = [later.offset_seconds - earlier.offset_seconds for earlier, later in zip(kept, kept[1:])]
+    assert max(gaps) <= 210  # no stretch of the round is lost: at worst every 21st save is kept
+    assert len({s.content for s in kept}) == len(kept)
+
+
+@pytest.mark.django_db
+def test_thinning_keeps_the_first_and_the_newest_when_saves_share_a_moment(coding_round, monkeypatch):
+    monkeypatch.setattr(svc, "MAX_SNAPSHOTS_PER_FIELD", 4)
     rq = coding_round.questions.get()
     for i in range(6):
-        svc.answer_save(round_question=rq, values={"code": f"v{i}"}, now=at(i + 1))
-    assert list(Snapshot.objects.filter(round_question=rq).values_list("content", flat=True)) == ["v0", "v1", "v5"]
+        svc.answer_save(round_question=rq, values={"code": f"v{i}"}, now=at(5))
+    assert list(Snapshot.objects.filter(round_question=rq).order_by("id").values_list("content", flat=True)) == [
+        "v0", "v3", "v4", "v5"
+    ]
 
 
 @pytest.mark.django_db
