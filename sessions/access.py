@@ -121,13 +121,15 @@ class Visibility:
 
     - `answers`: model answers, what a strong answer shows, rubrics, every hint and constraint;
     - `scorecard`: the scorecard (a draft for its interviewer; a candidate only once released);
-    - `notes_author_id`: whose notes and structured sheets they may read, or None.
+    - `notes_author_id`: whose notes and structured sheets they may read, or None;
+    - `interviewer_feedback`: the candidate's feedback on the interview, which both people in the round read.
     """
 
     role: Role
     answers: bool
     scorecard: bool
     notes_author_id: int | None
+    interviewer_feedback: bool
 
 
 def round_visibility(stage_round: Round, role: Role) -> Visibility:
@@ -136,9 +138,13 @@ def round_visibility(stage_round: Round, role: Role) -> Visibility:
     `stage_round.scorecard` is read when the role is CANDIDATE; prefetch it when looping.
     """
     if role == Role.SOLO:
-        return Visibility(role, answers=True, scorecard=False, notes_author_id=stage_round.session.owner_id)
+        return Visibility(
+            role, answers=True, scorecard=False, notes_author_id=stage_round.session.owner_id, interviewer_feedback=False
+        )
     if role == Role.INTERVIEWER:
-        return Visibility(role, answers=True, scorecard=True, notes_author_id=stage_round.interviewer_id)
+        return Visibility(
+            role, answers=True, scorecard=True, notes_author_id=stage_round.interviewer_id, interviewer_feedback=True
+        )
     try:
         scorecard = stage_round.scorecard
     except ObjectDoesNotExist:
@@ -147,5 +153,5 @@ def round_visibility(stage_round: Round, role: Role) -> Visibility:
     shared_notes = released and scorecard.share_notes
     return Visibility(
         role, answers=False, scorecard=released,
-        notes_author_id=stage_round.interviewer_id if shared_notes else None,
+        notes_author_id=stage_round.interviewer_id if shared_notes else None, interviewer_feedback=True,
     )

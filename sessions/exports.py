@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from sessions.access import ANSWERING, Role, Visibility, round_role, round_visibility
 from sessions.models import (
+    InterviewerFeedback,
     InterviewSession,
     Note,
     NoteSheet,
@@ -117,6 +118,13 @@ class ScorecardExport:
 
 
 @dataclass
+class InterviewerFeedbackExport:
+    rows: list[tuple[str, str]]  # (statement, "rating · label")
+    comments: str
+    sent_at: datetime
+
+
+@dataclass
 class RoundExport:
     number: int
     title: str
@@ -136,6 +144,7 @@ class RoundExport:
     notes_title: str = ""
     notes: list[NoteExport] = field(default_factory=list)
     sheet: SheetExport | None = None
+    interviewer_feedback: InterviewerFeedbackExport | None = None
 
 
 @dataclass
@@ -169,7 +178,9 @@ def questions_shown(stage_round: Round, role: Role, events) -> set[int] | None:
 
 
 def _export_rounds_queryset():
-    rounds = Round.objects.select_related("stage", "scorecard", "interviewer__guest", "candidate__guest")
+    rounds = Round.objects.select_related(
+        "stage", "scorecard", "interviewer_feedback", "interviewer__guest", "candidate__guest"
+    )
     return rounds.prefetch_related(
         "stage__rubric_items",
         Prefetch(
@@ -262,6 +273,13 @@ def _round_export(stage_round: Round, role: Role) -> RoundExport:
                 feedback=scorecard.feedback,
                 released_at=timezone.localtime(scorecard.released_at) if scorecard.released_at else None,
             )
+    feedback = _interviewer_feedback_of(stage_round) if visible.interviewer_feedback else None
+    if feedback is not None:
+        export.interviewer_feedback = InterviewerFeedbackExport(
+            rows=[(text, f"{rating} · {label}" if rating else label) for text, rating, label in feedback.rows()],
+            comments=feedback.comments,
+            sent_at=timezone.localtime(feedback.sent_at),
+        )
     if visible.notes_author_id is not None:
         export.notes_title = {
             Role.SOLO: "Notes on your answers",
@@ -349,6 +367,13 @@ def _scorecard_of(stage_round: Round) -> Scorecard | None:
     try:
         return stage_round.scorecard
     except Scorecard.DoesNotExist:
+        return None
+
+
+def _interviewer_feedback_of(stage_round: Round) -> InterviewerFeedback | None:
+    try:
+        return stage_round.interviewer_feedback
+    except InterviewerFeedback.DoesNotExist:
         return None
 
 
@@ -460,6 +485,12 @@ def _round_lines(r: RoundExport) -> list[str]:
             lines += [f"| {_cell(text)} | {_cell(label)} |" for text, label in card.rows]
             lines += [""]
         lines += [f"**Overall recommendation:** {card.recommendation or '—'}", "", _block(card.feedback), ""]
+    if r.interviewer_feedback:
+        sent = r.interviewer_feedback
+        lines += [f"### The candidate's feedback on the interview (sent {_when(sent.sent_at)})", ""]
+        lines += ["| Statement | Rating (1 not at all to 4 fully) |", "| --- | --- |"]
+        lines += [f"| {_cell(text)} | {_cell(rating)} |" for text, rating in sent.rows]
+        lines += ["", _block(sent.comments, "*No comments.*"), ""]
     if r.notes_title:
         lines += [f"### {r.notes_title}", ""]
         if not r.notes:
@@ -562,7 +593,9 @@ def rubric_keys(stage_round: Round) -> dict[str, str]:
 
 
 def _user_data_sessions(user):
-    rounds = Round.objects.select_related("stage__loop__pack", "scorecard").order_by("order").prefetch_related(
+    rounds = Round.objects.select_related(
+        "stage__loop__pack", "scorecard", "interviewer_feedback"
+    ).order_by("order").prefetch_related(
         "stage__rubric_items",
         Prefetch(
             "questions",
@@ -648,6 +681,7 @@ def _round_data(stage_round: Round, role: Role, user) -> dict:
         "notes": [],
         "note_sheets": [],
         "scorecard": None,
+        "interviewer_feedback": None,
     }
     if role in ANSWERING:
         # Rubric text only where the viewer may read it; the position alone is what the import needs.
@@ -701,6 +735,13 @@ def _round_data(stage_round: Round, role: Role, user) -> dict:
             "updated_at": _moment(scorecard.updated_at),
             "released_at": _moment(scorecard.released_at),
             "mine": scorecard.interviewer_id == user.pk,
+        }
+    feedback = _interviewer_feedback_of(stage_round) if visible.interviewer_feedback else None
+    if feedback is not None:
+        data["interviewer_feedback"] = {
+            "ratings": dict(feedback.ratings),
+            "comments": feedback.comments,
+            "sent_at": _moment(feedback.sent_at),
         }
     return data
 

@@ -372,6 +372,32 @@ class Scorecard(models.Model):
         return self.released_at is not None
 
 
+class InterviewerFeedback(models.Model):
+    """The candidate's word on how they were interviewed: in peer practice, feedback goes both ways.
+
+    Sent once, after the round, by the round's candidate (so it needs no author of its own), and read
+    by both people in the round. The interviewer's scorecard stays a separate, one-way thing.
+    """
+
+    # (key, statement the candidate rates from 1 to 4)
+    ASPECTS = (
+        ("clarity", "The questions, and what was expected of me, were clear"),
+        ("pacing", "Hints and follow-ups came at the right moments"),
+        ("realism", "It felt like the real interview"),
+    )
+    SCALE = ((1, "Not at all"), (2, "A little"), (3, "Mostly"), (4, "Fully"))
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="interviewer_feedback")
+    ratings = models.JSONField(default=dict)  # {aspect key: 1..4}, every aspect rated
+    comments = models.TextField(blank=True)
+    sent_at = models.DateTimeField()
+
+    def rows(self) -> list[tuple[str, int | None, str]]:
+        """(statement, rating, rating's label) in the order of ASPECTS."""
+        labels = dict(self.SCALE)
+        return [(text, self.ratings.get(key), labels.get(self.ratings.get(key), "—")) for key, text in self.ASPECTS]
+
+
 class ShareLink(models.Model):
     """A read-only link to a session's review, for a mentor. Only the token's SHA-256 is stored.
 

@@ -20,7 +20,10 @@ from interviewprep.markdown import render_markdown
 from questions.access import live_candidate_question_ids
 from questions.models import Question, StageRubricItem
 from sessions.access import ANSWERING, Role, Visibility, round_role, round_visibility
-from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Snapshot, Submission
+from sessions.models import (
+    InterviewerFeedback, InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Snapshot,
+    Submission,
+)
 from sessions.note_templates import RATING_SCALE
 from sessions.replay import (
     EventRow,
@@ -198,7 +201,9 @@ def session_review(session: InterviewSession, *, user=None, shared_by: int | Non
     rounds its creator practised, each as the candidate. Constant in snapshots, runs and notes.
     """
     now = timezone.now()
-    rounds_query = Round.objects.filter(session=session).select_related("stage", "scorecard").order_by("order")
+    rounds_query = Round.objects.filter(session=session).select_related(
+        "stage", "scorecard", "interviewer_feedback"
+    ).order_by("order")
     if shared_by is not None:
         rounds_query = rounds_query.filter(**shared_rounds_filter(session, shared_by))
     withheld = set() if user is None else live_candidate_question_ids(user)
@@ -317,10 +322,18 @@ def _round_review(stage_round, questions, stage_rubric, events, edits, notes, sh
     scorecard = _scorecard(stage_round)
     stage_round.review_scorecard = scorecard if visible.scorecard else None
     stage_round.scorecard_rows = _scorecard_rows(scorecard, stage_rubric, questions) if visible.scorecard and scorecard else []
+    stage_round.review_interviewer_feedback = _interviewer_feedback(stage_round) if visible.interviewer_feedback else None
 
 
 def _given_with_stamps(given: list, offsets: list[float]) -> list[tuple[str, float | None]]:
     return [(item.text, offsets[i] if i < len(offsets) else None) for i, item in enumerate(given)]
+
+
+def _interviewer_feedback(stage_round: Round) -> InterviewerFeedback | None:
+    try:
+        return stage_round.interviewer_feedback
+    except InterviewerFeedback.DoesNotExist:
+        return None
 
 
 def _scorecard(stage_round: Round) -> Scorecard | None:

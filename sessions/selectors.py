@@ -10,7 +10,9 @@ from django.utils import timezone
 from questions.access import live_candidate_question_ids
 from questions.models import RubricItem
 from sessions.access import Role, round_visibility
-from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Submission
+from sessions.models import (
+    InterviewerFeedback, InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Submission,
+)
 from sessions.note_templates import RATING_SCALE, TEMPLATES, template_for
 from sessions.services.paired import display_name
 
@@ -253,6 +255,10 @@ def round_summary(stage_round: Round, user) -> dict:
         "scorecard": scorecard,
         "scorecard_rows": scorecard_rows(stage_round, scorecard) if scorecard else [],
         "shared_notes": shared_notes,
+        "interviewer_feedback": InterviewerFeedback.objects.filter(round=stage_round).first()
+        if visible.interviewer_feedback else None,
+        "feedback_rows": feedback_form_rows({}),
+        "feedback_scale": InterviewerFeedback.SCALE,
         "live_query": live_query(stage_round, "summary") if session.is_paired else "",
         "poll_ms": POLL_WAITING_MS,
     }
@@ -266,6 +272,11 @@ def round_summary(stage_round: Round, user) -> dict:
         for rq in questions:
             rq.sheet_view = sheet_view(sheets.get(rq.pk))
     return context
+
+
+def feedback_form_rows(chosen: dict[str, str]) -> list[tuple[str, str, str | None]]:
+    """The statements of the candidate's feedback form, each with the rating already chosen (a string, as posted)."""
+    return [(key, text, chosen.get(key)) for key, text in InterviewerFeedback.ASPECTS]
 
 
 def sheet_view(sheet: NoteSheet | None) -> dict | None:

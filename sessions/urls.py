@@ -41,6 +41,7 @@ urlpatterns = [
     path(ROUND + "notes/<int:note_id>/delete/", notes.note_delete, name="note_delete"),
     path(ROUND + "sheet/", notes.sheet_save, name="sheet_save"),
     path(ROUND + "scorecard/", notes.scorecard, name="scorecard"),
+    path(ROUND + "feedback-for-interviewer/", notes.interviewer_feedback, name="interviewer_feedback"),
     # Review: the review page, the replay, share links (engineer "review")
     path("practice/sessions/<int:session_id>/review/", review.session_review, name="session_review"),
     path(ROUND + "replay/", review.round_replay, name="round_replay"),

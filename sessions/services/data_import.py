@@ -9,7 +9,8 @@ What is created belongs to the importing user: they own each session, and in a p
 round they take the role they had; the other person is not recreated, so that side of
 the round stays empty. Notes, sheets and scorecards written by the other person cannot
 be kept without them (their author columns are required); scorecards the user may read
-are kept with the user as their holder, notes by others are counted and left out.
+are kept with the user as their holder, notes by others are counted and left out. The
+candidate's feedback on the interview belongs to the round, so it is kept either way.
 
 Importing the same file twice creates nothing the second time: a session is the same
 when one of the user's sessions has its mode, title and creation time.
@@ -31,6 +32,7 @@ import sandbox
 from questions.models import InterviewLoop, Question, Stage
 from sessions.exports import FORMAT, VERSION
 from sessions.models import (
+    InterviewerFeedback,
     InterviewSession,
     Note,
     NoteSheet,
@@ -309,6 +311,7 @@ class _PlannedRound:
     notes: list[tuple[Note, int | None, datetime, datetime]]
     sheets: list[tuple[NoteSheet, int | None, datetime]]
     scorecard: tuple[Scorecard, datetime] | None
+    interviewer_feedback: InterviewerFeedback | None = None
 
 
 @dataclass
@@ -404,8 +407,9 @@ class _Planner:
         notes = self._notes(data, path, question_orders)
         sheets = self._sheets(data, path, question_orders)
         scorecard = self._scorecard(data.get("scorecard"), f"{path}.scorecard", stage, questions, role)
+        feedback = self._interviewer_feedback(data.get("interviewer_feedback"), f"{path}.interviewer_feedback", role)
         return _PlannedRound(row=row, current=current, questions=questions, events=events, notes=notes,
-                             sheets=sheets, scorecard=scorecard)
+                             sheets=sheets, scorecard=scorecard, interviewer_feedback=feedback)
 
     def _check_clock(self, row: Round, path: str) -> None:
         """The times a round's status implies, so its clock arithmetic holds after the import."""
@@ -655,6 +659,30 @@ class _Planner:
         )
         return row, r.moment(data, "updated_at", path, null=False)
 
+    def _interviewer_feedback(self, data, path: str, role: str) -> InterviewerFeedback | None:
+        """Absent from exports made before this feedback existed; that is the same as not sent."""
+        if data is None:
+            return None
+        r = self.reader
+        data = r.mapping(data, path)
+        if data is None:
+            return None
+        if role == "solo":
+            r.error(path, "a solo round has no feedback on the interview.")
+            return None
+        ratings = r.mapping(data.get("ratings"), f"{path}.ratings") or {}
+        aspects = [key for key, _ in InterviewerFeedback.ASPECTS]
+        for key in ratings:
+            if key not in aspects:
+                r.error(f"{path}.ratings", f"{str(key)[:40]!r} is not one of {', '.join(aspects)}.")
+        for key in aspects:
+            r.integer(ratings, key, f"{path}.ratings", low=1, high=4)
+        return InterviewerFeedback(
+            ratings={key: ratings[key] for key in aspects if key in ratings},
+            comments=r.text(data, "comments", path, default=""),
+            sent_at=r.moment(data, "sent_at", path, null=False),
+        )
+
 
 # ---------------------------------------------------------------- the service
 
@@ -757,6 +785,9 @@ def _create_session(plan: _PlannedSession) -> None:
             scorecard, updated_at = planned_round.scorecard
             scorecard.round = stage_round
             _bulk_with_times(Scorecard, [(scorecard, {"updated_at": updated_at})])
+        if planned_round.interviewer_feedback is not None:
+            planned_round.interviewer_feedback.round = stage_round
+            planned_round.interviewer_feedback.save()
 
 
 def _attach(pairs, **values):

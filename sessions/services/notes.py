@@ -1,4 +1,4 @@
-"""Interviewer notes (free entries and structured sheets) and the scorecard.
+"""Interviewer notes (free entries and structured sheets), the scorecard, and the candidate's feedback on the interview.
 
 Notes belong to their author. In a paired round that is the interviewer, and the
 candidate sees them only if the interviewer shares them when releasing the scorecard.
@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sessions.models import Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard
+from sessions.models import InterviewerFeedback, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard
 from sessions.note_templates import template_for
 from sessions.services.rounds import MAX_ANSWER_BYTES, RoundClosed, _event, round_sync
 
@@ -221,3 +221,47 @@ def scorecard_release(*, round: Round, now: datetime | None = None) -> Scorecard
     scorecard.refresh_from_db()
     _event(round, RoundEvent.Kind.RELEASE, now)
     return scorecard
+
+
+# ---------------------------------------------------------------- the candidate's feedback on the interview
+
+
+def interviewer_feedback_send(
+    *, round: Round, author, ratings: dict[str, str], comments: str, now: datetime | None = None
+) -> InterviewerFeedback:
+    """The candidate rates how they were interviewed, once the round is over. Sent once; it cannot be changed."""
+    now = now or timezone.now()
+    if not round.session.is_paired or author is None or round.candidate_id != author.pk:
+        raise ValidationError("Only the candidate of a paired round gives feedback on the interview.")
+    round_sync(round=round, now=now)
+    if round.status != Round.Status.FINISHED:
+        raise RoundClosed("Give feedback on the interview once the round has ended.")
+    already_sent = RoundClosed("You have already sent feedback on this interview; it cannot be changed.")
+    if InterviewerFeedback.objects.filter(round=round).exists():
+        raise already_sent
+    errors: dict[str, str] = {}
+    clean: dict[str, int] = {}
+    aspects = dict(InterviewerFeedback.ASPECTS)
+    for key, value in ratings.items():
+        if key not in aspects:
+            errors[f"rating_{key}"] = "Not something this feedback asks about."
+        elif value not in {str(n) for n, _ in InterviewerFeedback.SCALE}:
+            errors[f"rating_{key}"] = "Rate each statement from 1 (not at all) to 4 (fully)."
+        else:
+            clean[key] = int(value)
+    missing = [text for key, text in InterviewerFeedback.ASPECTS if key not in ratings]
+    if missing and not errors:
+        errors["ratings"] = f"Rate every statement ({len(missing)} left)."
+    comments = comments.replace("\r\n", "\n")
+    if len(comments.encode()) > MAX_ANSWER_BYTES:
+        errors["comments"] = "These comments are over the 64 KiB limit; nothing was sent."
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            feedback = InterviewerFeedback.objects.create(round=round, ratings=clean, comments=comments, sent_at=now)
+    except IntegrityError:  # sent twice at the same moment, from two tabs
+        raise already_sent from None
+    # No round_touch: it would reload the interviewer's summary page under the notes they may be typing;
+    # they read the feedback on their next visit to the summary or the review.
+    return feedback

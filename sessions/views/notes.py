@@ -1,9 +1,10 @@
-"""Notes (time-stamped entries and structured sheets) and the scorecard.
+"""Notes (time-stamped entries and structured sheets), the scorecard, and the candidate's feedback on the interview.
 
 Notes are written by whoever reviews the round: the interviewer of a paired round, or
 the owner of a solo round about their own answers. The scorecard is the interviewer's.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -13,8 +14,8 @@ from django_htmx.http import trigger_client_event
 
 from sessions.access import REVIEWING, Role, get_round_for_user
 from sessions.forms import NoteForm, ScorecardForm
-from sessions.models import Note, RoundQuestion, Scorecard
-from sessions.selectors import notes_context, round_summary, scorecard_rows
+from sessions.models import Note, Round, RoundQuestion, Scorecard
+from sessions.selectors import feedback_form_rows, notes_context, round_summary, scorecard_rows
 from sessions.services import notes as note_services
 from sessions.services import rounds as round_services
 from sessions.services.rounds import RoundClosed
@@ -162,3 +163,28 @@ def scorecard(request, round_id: int):
         context["notice"] = "Feedback released: your candidate can see it now." if request.GET["saved"] == "released" \
             else "Scorecard saved."
     return render(request, "sessions/scorecard.html", context, status=status)
+
+
+@login_required
+@require_POST
+def interviewer_feedback(request, round_id: int):
+    """The candidate's feedback on how they were interviewed, sent from the round's summary page."""
+    stage_round = get_round_for_user(request.user, round_id, roles={Role.CANDIDATE})
+    ratings = {k.removeprefix("rating_"): v for k, v in request.POST.items() if k.startswith("rating_") and v}
+    comments = request.POST.get("comments", "")
+    try:
+        note_services.interviewer_feedback_send(
+            round=stage_round, author=request.user, ratings=ratings, comments=comments
+        )
+    except ValidationError as error:
+        if stage_round.status != Round.Status.FINISHED:
+            return refused(request, stage_round, error)
+        context = {
+            **round_summary(stage_round, request.user),
+            "feedback_errors": error_messages(error),
+            "feedback_rows": feedback_form_rows(ratings),
+            "feedback_comments": comments,
+        }
+        return render(request, "sessions/summary.html", context, status=409 if isinstance(error, RoundClosed) else 400)
+    messages.success(request, "Sent: your interviewer can read your feedback now.")
+    return redirect(f"{reverse('round_summary', args=[stage_round.pk])}#interviewer-feedback")

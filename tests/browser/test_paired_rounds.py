@@ -225,6 +225,26 @@ def test_a_paired_coding_round_from_invite_to_released_feedback(interviewer_page
     expect(candidate.locator("table.scorecard")).to_contain_text("Tests the code")
     expect(candidate.locator("p", has_text="Overall recommendation:")).to_contain_text("Yes")
     guest.assert_nothing_private_seen()
+
+    # Feedback goes both ways. While Casey writes hers, the interviewer swaps roles, which would move a
+    # page that is only watching; this one keeps what is being typed until it is sent.
+    candidate.get_by_label("It felt like the real interview: Mostly").check()
+    candidate.get_by_label(re.compile("What worked")).fill("The follow-ups felt real; typed-by-casey-44")
+    interviewer.goto(f"/practice/rounds/{stage_round.pk}/summary/")
+    interviewer.get_by_role("button", name="Swap roles for another round").click()
+    expect(interviewer).to_have_url(re.compile(r"/practice/sessions/\d+/$"))
+    candidate.wait_for_timeout(2 * 2_000 + 500)  # two of the summary page's polls
+    expect(candidate.get_by_role("heading", name=re.compile("Round summary"))).to_be_visible()
+    expect(candidate.get_by_label(re.compile("What worked"))).to_have_value(re.compile("typed-by-casey-44"))
+    candidate.get_by_label("The questions, and what was expected of me, were clear: Fully").check()
+    candidate.get_by_label("Hints and follow-ups came at the right moments: A little").check()
+    candidate.get_by_role("button", name="Send to your interviewer (final)").click()
+    expect(candidate.get_by_role("status")).to_contain_text("Sent: your interviewer can read your feedback now.")
+    interviewer.goto(f"/practice/rounds/{stage_round.pk}/summary/")
+    expect(interviewer.locator("#interviewer-feedback")).to_contain_text("typed-by-casey-44")
+    expect(interviewer.locator("#interviewer-feedback")).to_contain_text("2 · A little")
+    guest.assert_nothing_private_seen()
+
     assert len(guest.bodies) > 10  # the recording really saw the round
     stage_round.refresh_from_db()
     assert stage_round.status == Round.Status.FINISHED and stage_round.end_reason == Round.EndReason.ENDED

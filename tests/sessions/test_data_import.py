@@ -11,6 +11,7 @@ from questions.models import Pack, Question, Stage
 from questions.services import pack_load
 from sessions.exports import user_data
 from sessions.models import (
+    InterviewerFeedback,
     InterviewSession,
     Note,
     NoteSheet,
@@ -28,7 +29,10 @@ from tests.conftest import MINI_PACK
 from tests.sessions.test_exports import at, build_paired, build_solo, fresh, question_in
 
 User = get_user_model()
-SESSION_ROWS = (InterviewSession, Round, RoundQuestion, Snapshot, Submission, RoundEvent, Note, NoteSheet, Scorecard)
+SESSION_ROWS = (
+    InterviewSession, Round, RoundQuestion, Snapshot, Submission, RoundEvent, Note, NoteSheet, Scorecard,
+    InterviewerFeedback,
+)
 
 
 @pytest.fixture
@@ -86,7 +90,7 @@ def exported(user) -> dict:
 @pytest.mark.django_db
 def test_it_reads_an_export_back_into_an_empty_database(owner, partner, mini_pack):
     build_solo(owner)
-    build_paired(owner, partner, release=True, share_notes=True)
+    build_paired(owner, partner, release=True, share_notes=True, candidate_feedback=True)
     build_behavioural(owner)
     original = exported(owner)
     old_stage_ids = set(Stage.objects.values_list("pk", flat=True))
@@ -107,7 +111,7 @@ def test_it_reads_an_export_back_into_an_empty_database(owner, partner, mini_pac
 
 @pytest.mark.django_db
 def test_a_candidate_keeps_released_feedback_but_not_the_interviewers_notes(owner, partner, mini_pack):
-    build_paired(owner, partner, release=True, share_notes=True)
+    build_paired(owner, partner, release=True, share_notes=True, candidate_feedback=True)
     original = exported(partner)
     empty_instance()
     bob = User.objects.create_user("bob")
@@ -273,6 +277,15 @@ def test_a_missing_stage_or_loop_is_named(owner, document):
     (lambda d: first_round(d)["self_assessment"]["ratings"][0].update(item=7), "the stage has 1 rubric items"),
     (lambda d: first_round(d).update(scorecard={"ratings": []}), "rounds[0].scorecard: a solo round has no scorecard."),
     (lambda d: d["sessions"][1]["rounds"][0]["scorecard"]["ratings"][0].update(item="stage/9"), "no rubric item"),
+    (lambda d: first_round(d).update(interviewer_feedback={}), "a solo round has no feedback on the interview."),
+    (lambda d: d["sessions"][1]["rounds"][0].update(interviewer_feedback={"ratings": {"clarity": 5}}),
+     "interviewer_feedback.ratings.clarity: expected a number from 1 to 4, not 5."),
+    (lambda d: d["sessions"][1]["rounds"][0].update(interviewer_feedback={"ratings": {"kindness": 4}}),
+     "'kindness' is not one of clarity, pacing, realism."),
+    (lambda d: d["sessions"][1]["rounds"][0].update(interviewer_feedback={"ratings": []}),
+     "interviewer_feedback.ratings: expected an object."),
+    (lambda d: d["sessions"][1]["rounds"][0].update(interviewer_feedback={"ratings": {}}),
+     "interviewer_feedback.sent_at: missing."),
     # What PostgreSQL or the pages could not take.
     (lambda d: sum_two(d).update(code="print(1)\x00"), "code: holds a NUL character"),
     (lambda d: sum_two(d)["submissions"][0]["results"].update(x=["\x00"]), "results: holds a NUL character"),

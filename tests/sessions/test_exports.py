@@ -30,6 +30,7 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOTE_MARKER = "NOTE-MARKER"
 FEEDBACK_MARKER = "FEEDBACK-MARKER"
+CANDIDATE_FEEDBACK_MARKER = "CANDIDATE-FEEDBACK-MARKER"
 HIDDEN_MARKER = "HIDDEN-TEST-MARKER"
 
 
@@ -115,8 +116,13 @@ def build_solo(owner) -> InterviewSession:
     return session
 
 
-def build_paired(owner, partner, *, release: bool = False, share_notes: bool = False) -> InterviewSession:
-    """alice interviews bob on sum-two then bayes; the round ends, bob assesses himself, alice fills in a scorecard."""
+def build_paired(
+    owner, partner, *, release: bool = False, share_notes: bool = False, candidate_feedback: bool = False
+) -> InterviewSession:
+    """alice interviews bob on sum-two then bayes; the round ends, bob assesses himself, alice fills in a scorecard.
+
+    With `candidate_feedback`, bob then tells alice how the interview went.
+    """
     plant_hidden_test()
     screen = Stage.objects.get(slug="screen")
     picked = [Question.objects.get(slug="sum-two"), Question.objects.get(slug="bayes")]
@@ -145,6 +151,11 @@ def build_paired(owner, partner, *, release: bool = False, share_notes: bool = F
     )
     if release:
         note_services.scorecard_release(round=fresh(stage_round), now=at(20))
+    if candidate_feedback:
+        note_services.interviewer_feedback_send(
+            round=fresh(stage_round), author=partner, ratings={"clarity": "4", "pacing": "2", "realism": "3"},
+            comments=f"{CANDIDATE_FEEDBACK_MARKER}: the second hint came too late.", now=at(21),
+        )
     session.refresh_from_db()
     return session
 
@@ -219,6 +230,24 @@ def test_released_feedback_without_shared_notes_keeps_the_notes_private(owner, p
     text = session_markdown(session, partner)
     assert FEEDBACK_MARKER in text
     assert NOTE_MARKER not in text and "interviewer's notes" not in text
+
+
+@pytest.mark.django_db
+def test_both_people_find_the_candidates_feedback_on_the_interview(owner, partner, mini_pack):
+    session = build_paired(owner, partner, candidate_feedback=True)
+    for viewer in (owner, partner):
+        text = session_markdown(session, viewer)
+        section = text.split("### The candidate's feedback on the interview (sent ", 1)[1].split("\n### ", 1)[0]
+        assert "| It felt like the real interview | 3 · Mostly |" in section
+        assert f"{CANDIDATE_FEEDBACK_MARKER}: the second hint came too late." in section
+    for viewer, role in ((owner, "interviewer"), (partner, "candidate")):
+        round_data = user_data(viewer)["sessions"][0]["rounds"][0]
+        assert round_data["role"] == role
+        assert round_data["interviewer_feedback"] == {
+            "ratings": {"clarity": 4, "pacing": 2, "realism": 3},
+            "comments": f"{CANDIDATE_FEEDBACK_MARKER}: the second hint came too late.",
+            "sent_at": at(21).isoformat(),
+        }
 
 
 # ---------------------------------------------------------------- what each role finds

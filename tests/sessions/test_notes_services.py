@@ -462,3 +462,71 @@ def test_a_round_without_a_rubric_needs_only_a_recommendation_and_feedback(behav
                        feedback="Be more specific about your part.")
     round_svc.round_end(round=behavioural_round, now=at(600))
     assert svc.scorecard_release(round=behavioural_round, now=at(700)).released_at == at(700)
+
+
+# ---------------------------------------------------------------- the candidate's feedback on the interview
+
+GOOD_RATINGS = {"clarity": "4", "pacing": "3", "realism": "2"}
+
+
+@pytest.mark.django_db
+def test_the_candidate_sends_feedback_on_the_interview_once_it_is_over(coding_round, partner):
+    round_svc.round_end(round=coding_round, now=at(600))
+    before = version(coding_round)
+    feedback = svc.interviewer_feedback_send(
+        round=coding_round, author=partner, ratings=GOOD_RATINGS, comments="Clear prompt.\r\nHints came late.",
+        now=at(700),
+    )
+    assert feedback.ratings == {"clarity": 4, "pacing": 3, "realism": 2}
+    assert (feedback.comments, feedback.sent_at) == ("Clear prompt.\nHints came late.", at(700))
+    assert [label for _, _, label in feedback.rows()] == ["Fully", "Mostly", "A little"]
+    assert version(coding_round) == before  # the interviewer's summary page is not reloaded under their typing
+
+
+@pytest.mark.django_db
+def test_feedback_on_the_interview_is_sent_once(coding_round, partner):
+    round_svc.round_end(round=coding_round, now=at(600))
+    svc.interviewer_feedback_send(round=coding_round, author=partner, ratings=GOOD_RATINGS, comments="", now=at(700))
+    with pytest.raises(RoundClosed, match="already sent"):
+        svc.interviewer_feedback_send(round=coding_round, author=partner, ratings={}, comments="Again", now=at(800))
+    assert coding_round.interviewer_feedback.comments == ""
+
+
+@pytest.mark.django_db
+def test_feedback_on_the_interview_waits_for_the_end_of_the_round(coding_round, partner):
+    with pytest.raises(RoundClosed, match="once the round has ended"):
+        svc.interviewer_feedback_send(round=coding_round, author=partner, ratings=GOOD_RATINGS, comments="", now=at(60))
+    # Time running out counts as the end, with no page open to notice.
+    feedback = svc.interviewer_feedback_send(
+        round=coding_round, author=partner, ratings=GOOD_RATINGS, comments="", now=at(coding_round.duration_seconds + 5)
+    )
+    assert feedback.pk is not None
+
+
+@pytest.mark.django_db
+def test_only_the_candidate_of_a_paired_round_sends_feedback_on_the_interview(coding_round, owner, outsider):
+    round_svc.round_end(round=coding_round, now=at(600))
+    for someone in (owner, outsider, None):
+        with pytest.raises(ValidationError, match="Only the candidate"):
+            svc.interviewer_feedback_send(round=coding_round, author=someone, ratings=GOOD_RATINGS, comments="")
+    solo = round_svc.session_start(owner=owner, question=Question.objects.get(slug="bayes")).rounds.get()
+    round_svc.round_end(round=solo)
+    with pytest.raises(ValidationError, match="Only the candidate"):
+        svc.interviewer_feedback_send(round=solo, author=owner, ratings=GOOD_RATINGS, comments="")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ratings, comments, field", [
+    ({"clarity": "4", "pacing": "3"}, "", "ratings"),  # one left unrated
+    ({**GOOD_RATINGS, "clarity": "5"}, "", "rating_clarity"),
+    ({**GOOD_RATINGS, "clarity": "four"}, "", "rating_clarity"),
+    ({**GOOD_RATINGS, "kindness": "4"}, "", "rating_kindness"),
+    (GOOD_RATINGS, TOO_BIG, "comments"),
+])
+def test_bad_feedback_on_the_interview_sends_nothing(coding_round, partner, ratings, comments, field):
+    round_svc.round_end(round=coding_round, now=at(600))
+    with pytest.raises(ValidationError) as caught:
+        svc.interviewer_feedback_send(round=coding_round, author=partner, ratings=ratings, comments=comments)
+    assert field in caught.value.message_dict
+    coding_round.refresh_from_db()
+    assert not hasattr(coding_round, "interviewer_feedback")

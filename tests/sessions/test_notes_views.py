@@ -1,4 +1,5 @@
-"""The notes views (entries, tags, deleting, structured sheets) and the scorecard page, for each role."""
+"""The notes views (entries, tags, deleting, structured sheets), the scorecard page and the candidate's
+feedback on the interview, for each role."""
 
 import re
 from datetime import timedelta
@@ -386,3 +387,67 @@ def test_a_solo_user_takes_notes_on_their_own_round(owner_client, owner, mini_pa
     page = owner_client.get(url(solo)).content.decode()
     assert 'id="notes-panel"' in page and "Too long on the situation." in page
     assert owner_client.get(url(solo, "scorecard/")).status_code == 403  # a scorecard is an interviewer's
+
+
+# ---------------------------------------------------------------- the candidate's feedback on the interview
+
+FEEDBACK = {"rating_clarity": "4", "rating_pacing": "2", "rating_realism": "3", "comments": "Give the *hint* sooner."}
+
+
+@pytest.mark.django_db
+def test_the_candidate_sends_feedback_and_both_read_it_on_summary_and_review(
+    owner_client, partner_client, live_round
+):
+    round_services.round_end(round=live_round)
+    form = partner_client.get(url(live_round, "summary/")).content.decode()
+    assert "Your feedback for the interviewer" in form and 'name="rating_pacing"' in form
+    assert "Your candidate has not sent feedback" in owner_client.get(url(live_round, "summary/")).content.decode()
+
+    response = partner_client.post(url(live_round, "feedback-for-interviewer/"), FEEDBACK)
+    assert response.status_code == 302 and response["Location"].endswith("/summary/#interviewer-feedback")
+    sent = partner_client.get(url(live_round, "summary/")).content.decode()
+    assert "Sent: your interviewer can read your feedback now." in sent
+    assert 'name="rating_pacing"' not in sent  # sent once: the form is gone
+    for client, heading in ((owner_client, "Your candidate's feedback on the interview"),
+                            (partner_client, "Your feedback for the interviewer")):
+        for page in (url(live_round, "summary/"), f"/practice/sessions/{live_round.session_id}/review/"):
+            html = client.get(page).content.decode()
+            assert heading in html, page
+            assert "Give the <em>hint</em> sooner." in html and "2 · A little" in html, page
+
+
+@pytest.mark.django_db
+def test_bad_feedback_on_the_interview_is_a_400_that_keeps_what_was_typed(partner_client, live_round):
+    round_services.round_end(round=live_round)
+    response = partner_client.post(
+        url(live_round, "feedback-for-interviewer/"), {"rating_clarity": "4", "comments": "Half done <b>"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "Rate every statement (2 left)." in html
+    assert 'value="4" aria-label="The questions, and what was expected of me, were clear: Fully" checked' in html
+    assert "Half done &lt;b&gt;</textarea>" in html
+    live_round.refresh_from_db()
+    assert not hasattr(live_round, "interviewer_feedback")
+
+
+@pytest.mark.django_db
+def test_feedback_on_the_interview_is_final_and_waits_for_the_end(partner_client, live_round):
+    early = partner_client.post(url(live_round, "feedback-for-interviewer/"), FEEDBACK)
+    assert early.status_code == 409 and "once the round has ended" in early.content.decode()
+    round_services.round_end(round=live_round)
+    assert partner_client.post(url(live_round, "feedback-for-interviewer/"), FEEDBACK).status_code == 302
+    again = partner_client.post(url(live_round, "feedback-for-interviewer/"), {**FEEDBACK, "comments": "Changed"})
+    assert again.status_code == 409 and "already sent" in again.content.decode()
+    live_round.refresh_from_db()
+    assert live_round.interviewer_feedback.comments == "Give the *hint* sooner."
+
+
+@pytest.mark.django_db
+def test_only_the_candidate_sends_feedback_on_the_interview(owner_client, outsider_client, live_round):
+    round_services.round_end(round=live_round)
+    assert owner_client.post(url(live_round, "feedback-for-interviewer/"), FEEDBACK).status_code == 403
+    assert outsider_client.post(url(live_round, "feedback-for-interviewer/"), FEEDBACK).status_code == 404
+    assert Client().post(url(live_round, "feedback-for-interviewer/"), FEEDBACK).status_code == 302  # to log in
+    assert Client(enforce_csrf_checks=True).post(url(live_round, "feedback-for-interviewer/")).status_code == 403
+    live_round.refresh_from_db()
+    assert not hasattr(live_round, "interviewer_feedback")

@@ -219,6 +219,7 @@ class World:
             "note_tag": {"tag": "strong"},
             "sheet_save": {"q": "1", "situation": "Typed."},
             "scorecard": {"recommendation": "yes", "feedback": "Typed feedback."},
+            "interviewer_feedback": {"rating_clarity": "4", "rating_pacing": "3", "rating_realism": "2", "comments": "Typed."},
         }.get(name, {})
 
 
@@ -387,6 +388,7 @@ LIVE = [
     ("sheet_save", "HX-POST", "302 404 403 400 400"),
     ("scorecard", "GET", "302 404 403 200 200"),
     ("scorecard", "POST", "302 404 403 302 302"),
+    ("interviewer_feedback", "POST", "302 404 409 403 403"),  # the candidate's, once the round is over
     # Looking back: history and progress list each person's own sessions (an outsider's list is empty).
     ("history", "GET", "302 200 200 200 200"),
     ("history", "HX-GET", "302 200 200 200 200"),
@@ -454,6 +456,7 @@ ENDED = [
     ("sheet_save", "HX-POST", "302 404 403 400 400"),
     ("scorecard", "GET", "302 404 403 200 200"),
     ("scorecard", "POST", "302 404 403 409 409"),  # released feedback is final
+    ("interviewer_feedback", "POST", "302 404 302 403 403"),
     ("session_review", "GET", "302 404 200 200 200"),
     ("round_replay", "GET", "302 404 200 200 200"),
     ("shared_review[share]", "GET", "200 200 200 200 200"),  # the released feedback, as the candidate sees it
@@ -510,6 +513,7 @@ SWAPPED = [
     ("sheet_save", "HX-POST", "302 404 403 200 403"),
     ("scorecard", "GET", "302 404 403 200 403"),
     ("scorecard", "POST", "302 404 403 302 403"),
+    ("interviewer_feedback", "POST", "302 404 409 403 409"),  # round 2 is still running
     ("session_review", "GET", "302 404 200 200 200"),
     ("round_replay", "GET", "302 404 200 200 200"),
     ("share_create", "POST", "302 404 200 200 200"),  # each answered a round by now
