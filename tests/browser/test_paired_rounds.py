@@ -190,6 +190,14 @@ def test_a_paired_coding_round_from_invite_to_released_feedback(interviewer_page
     expect(interviewer.get_by_role("timer")).to_have_text(re.compile(r"^4[89]:\d\d$"))
     expect(candidate.get_by_role("timer")).to_have_text(re.compile(r"^4[89]:\d\d$"), timeout=LIVE_TIMEOUT)
 
+    # A pause hides the question from the candidate; the resume brings it back without a reload.
+    interviewer.get_by_role("button", name="Pause").click()
+    expect(candidate.get_by_role("heading", name="Paused")).to_be_visible(timeout=LIVE_TIMEOUT)
+    expect(candidate.get_by_text("hidden until your interviewer resumes")).to_be_visible()
+    interviewer.get_by_role("button", name="Resume").click()
+    expect(candidate.get_by_role("heading", name="Sum two numbers")).to_be_visible(timeout=LIVE_TIMEOUT)
+    candidate.wait_for_load_state("load")
+
     # Back to the design question, where the interviewer adds a constraint.
     move_both_to(interviewer, "Design a feed")
     expect(candidate.get_by_role("heading", name="Design a feed")).to_be_visible(timeout=LIVE_TIMEOUT)
