@@ -177,7 +177,24 @@ def test_a_paired_coding_round_from_invite_to_released_feedback(interviewer_page
     expect(entry).to_contain_text(NOTE_MARKER)
     expect(entry.locator(".tag-strong")).to_have_text("Strong signal")
     interviewer.get_by_role("button", name="New entry").click()
-    expect(interviewer.locator("#note-body")).to_have_value("")
+    editor = interviewer.locator("#note-body")
+    expect(editor).to_have_value("")
+    # From the keyboard: Ctrl+Enter closes an entry; the next one autosaves and stays in the editor
+    # (a shortcut-clicked button must not ride along on later autosaves), and Alt+2 tags that entry.
+    editor.press_sequentially("Asked about overflow")
+    expect(interviewer.locator("#note-status")).to_contain_text("Saved at")
+    editor.press("Control+Enter")
+    expect(editor).to_have_value("")
+    with interviewer.expect_response(lambda response: response.url.endswith("/notes/")):
+        editor.press_sequentially("Tested with negatives")
+    interviewer.wait_for_timeout(1_000)  # past any further autosave
+    expect(editor).to_have_value("Tested with negatives")
+    interviewer.keyboard.press("Alt+2")
+    expect(interviewer.locator("#note-status")).to_contain_text("Tagged “Weak signal”")
+    expect(entry).to_have_count(3)
+    expect(entry.last).to_contain_text("Tested with negatives")
+    expect(entry.last.locator(".tag-weak")).to_have_text("Weak signal")
+    editor.press("Control+Enter")
 
     # A hint, given by the interviewer, arrives on the candidate's page.
     interviewer.get_by_role("button", name="Reveal hint 1 to the candidate").click()
