@@ -1,5 +1,6 @@
 """Paired sessions: setting one up, the invite link, joining, the live poll, swapping roles."""
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from sessions.services import rounds as round_services
 from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
 
 INVALID_INVITE = "sessions/join_invalid.html"
+INVITE_FLASH = "invite_link"  # key in the browser's session
 
 
 def _setup_context(form, errors=()):
@@ -51,14 +53,25 @@ def paired_new(request):
         _, token = paired_services.invite_create(session=session)
     except ValidationError as error:
         return render(request, "sessions/paired_new.html", _setup_context(form, error_messages(error)), status=400)
-    return _session_with_link(request, session, token)
+    return _to_session_with_link(request, session, token)
 
 
-def _session_with_link(request, session, token: str):
-    """The token is shown once, in this response; only its hash is kept."""
-    context = session_overview(session, request.user)
-    context["invite_url"] = request.build_absolute_uri(reverse("join", args=[token]))
-    return render(request, "sessions/session.html", context)
+def _to_session_with_link(request, session, token: str):
+    """Redirect to the session page, which shows the link once (so reloading it never re-sends the form).
+
+    The token waits in this browser's session until that page takes it out; only its hash is kept.
+    """
+    request.session[INVITE_FLASH] = {"session": session.pk, "token": token}
+    return redirect("session_page", session_id=session.pk)
+
+
+def invite_url_once(request, session) -> str:
+    """The invite link just made for `session` in this browser, the first time its page asks; else ""."""
+    flash = request.session.get(INVITE_FLASH)
+    if not flash or flash.get("session") != session.pk:
+        return ""
+    del request.session[INVITE_FLASH]
+    return request.build_absolute_uri(reverse("join", args=[flash["token"]]))
 
 
 @login_required
@@ -70,7 +83,7 @@ def invite_new(request, session_id: int):
     except ValidationError as error:
         context = {**session_overview(session, request.user), "errors": error_messages(error)}
         return render(request, "sessions/session.html", context, status=409)
-    return _session_with_link(request, session, token)
+    return _to_session_with_link(request, session, token)
 
 
 @login_required
@@ -78,8 +91,8 @@ def invite_new(request, session_id: int):
 def invite_revoke(request, session_id: int):
     session = get_session_for_user(request.user, session_id, owner_only=True)
     paired_services.invite_revoke(session=session)
-    context = {**session_overview(session, request.user), "notice": "The invite link no longer works."}
-    return render(request, "sessions/session.html", context)
+    messages.success(request, "The invite link no longer works.")
+    return redirect("session_page", session_id=session.pk)
 
 
 @never_cache

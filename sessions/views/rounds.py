@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -30,6 +31,7 @@ from sessions.models import Round
 from sessions.selectors import interview_page_context, round_page_context, round_summary, session_overview
 from sessions.services import rounds as round_services
 from sessions.services.submissions import submission_create
+from sessions.views.paired import invite_url_once
 from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
 
 
@@ -56,7 +58,12 @@ def start(request):
 @require_GET
 def session_page(request, session_id: int):
     session = get_session_for_user(request.user, session_id)
-    return render(request, "sessions/session.html", session_overview(session, request.user))
+    context = session_overview(session, request.user)
+    context["invite_url"] = invite_url_once(request, session)
+    response = render(request, "sessions/session.html", context)
+    if context["invite_url"]:
+        add_never_cache_headers(response)  # the link is shown once: not from a cache either
+    return response
 
 
 @login_required

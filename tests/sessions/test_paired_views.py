@@ -86,13 +86,16 @@ def test_setting_up_a_stage_shows_the_invite_link_once(owner_client, owner, scre
         "/practice/paired/new/", {"stage": screen.pk, "questions": ["bayes", "sum-two"], "duration": "30"},
         headers=headers,
     )
-    html = response.content.decode()
-    assert response.status_code == 200
+    session = InterviewSession.objects.get()
+    # Post/redirect/get: reloading the page that shows the link must not set up a second session.
+    assert response.status_code == 302 and response["Location"] == session_url(session)
+    page = owner_client.get(response["Location"])
+    html = page.content.decode()
+    assert "no-store" in page["Cache-Control"]
     assert len(LINK.findall(html)) == 1
     token = LINK.search(html).group(1)
     invite = Invite.objects.get()
     assert invite.token_hash == hashlib.sha256(token.encode()).hexdigest()
-    session = InterviewSession.objects.get()
     assert (session.mode, session.owner, session.partner) == ("paired", owner, None)
     stage_round = session.rounds.get()
     assert stage_round.duration_seconds == 30 * 60
@@ -103,7 +106,7 @@ def test_setting_up_a_stage_shows_the_invite_link_once(owner_client, owner, scre
 @pytest.mark.django_db
 def test_setting_up_a_whole_loop(owner_client, mini_pack):
     loop = InterviewLoop.objects.get(slug="alpha")
-    response = owner_client.post("/practice/paired/new/", {"loop": loop.pk})
+    response = owner_client.post("/practice/paired/new/", {"loop": loop.pk}, follow=True)
     assert response.status_code == 200 and len(LINK.findall(response.content.decode())) == 1
     assert InterviewSession.objects.get().rounds.count() == 2
 
@@ -145,8 +148,8 @@ def test_setup_needs_login_and_get_or_post(client, owner_client, screen):
 @pytest.mark.parametrize("headers", [{}, HX], ids=["full page", "htmx"])
 def test_a_new_link_replaces_the_old_one(owner_client, waiting, token, headers):
     response = owner_client.post(session_url(waiting, "invite/"), headers=headers)
-    assert response.status_code == 200
-    new_token = LINK.search(response.content.decode()).group(1)
+    assert response.status_code == 302 and response["Location"] == session_url(waiting)
+    new_token = LINK.search(owner_client.get(response["Location"]).content.decode()).group(1)
     assert new_token != token
     assert paired_services.invite_find(token=token) is None
     assert paired_services.invite_find(token=new_token) is not None
@@ -156,7 +159,8 @@ def test_a_new_link_replaces_the_old_one(owner_client, waiting, token, headers):
 @pytest.mark.parametrize("headers", [{}, HX], ids=["full page", "htmx"])
 def test_revoking_the_link_closes_it(client, owner_client, waiting, token, headers):
     response = owner_client.post(session_url(waiting, "invite/revoke/"), headers=headers)
-    assert response.status_code == 200 and "The invite link no longer works." in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == session_url(waiting)
+    assert "The invite link no longer works." in owner_client.get(response["Location"]).content.decode()
     assert paired_services.invite_find(token=token) is None
     owner_client.logout()
     assert client.get(f"/practice/join/{token}/").status_code == 404

@@ -327,14 +327,14 @@ LIVE = [
     ("practice_start", "POST", "302 302 302 302 302"),
     ("markdown_preview", "POST", "302 200 200 200 200"),
     ("paired_new", "GET", "302 200 200 200 200"),
-    ("paired_new", "POST", "302 200 200 200 200"),
+    ("paired_new", "POST", "302 302 302 302 302"),  # to the new session's page, which shows the link once
     # A run belongs to whoever ran it (the interviewer watches it in the live view instead).
     ("run_result", "GET", "302 404 200 404 404"),
     ("run_result", "HX-GET", "302 404 200 404 404"),
     # The session; only its owner handles the invite link, and the partner has joined already.
     ("session_page", "GET", "302 404 200 200 200"),
     ("invite_new", "POST", "302 404 403 409 409"),
-    ("invite_revoke", "POST", "302 404 403 200 200"),
+    ("invite_revoke", "POST", "302 404 403 302 302"),
     # The invite link (to another session of the owner's): only a usable one shows anything.
     ("join[valid]", "GET", "200 200 200 409 409"),
     ("join[valid]", "POST", "302 302 302 409 409"),
@@ -471,7 +471,7 @@ SWAPPED = [
     ("run_result", "GET", "302 404 404 200 404"),  # still the partner's run from round 1
     ("session_page", "GET", "302 404 200 200 200"),
     ("invite_new", "POST", "302 404 409 403 409"),
-    ("invite_revoke", "POST", "302 404 200 403 200"),
+    ("invite_revoke", "POST", "302 404 302 403 302"),
     ("round_page", "GET", "302 404 200 200 200"),
     ("round_start", "POST", "302 404 403 409 403"),
     ("round_clock", "GET", "302 404 200 200 200"),
@@ -815,7 +815,8 @@ def test_a_round_of_their_own_does_not_give_away_what_the_bank_keeps_back(make_w
             responses[base + "summary/"] = client.get(base + "summary/")
     else:
         screen = Stage.objects.get(slug="screen")
-        responses = {"paired_new": client.post("/practice/paired/new/", {"stage": screen.pk, "questions": ["bayes"]})}
+        setup = client.post("/practice/paired/new/", {"stage": screen.pk, "questions": ["bayes"]}, follow=True)
+        responses = {"paired_new": setup}
         for own in Round.objects.filter(session__owner=user):
             base = f"/practice/rounds/{own.pk}/"
             responses[base] = client.get(base)
