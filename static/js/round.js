@@ -175,6 +175,32 @@
     if (dirty && verb !== "get") saveNow();
   });
 
+  // ---------------------------------------------------------------- what the interviewer gives (paired)
+  // A hint or constraint lands in the live region under the question, often out of sight while the
+  // candidate types: say so where they are looking (the message area under the clock), and to screen readers.
+  const given = (live) => ({
+    hints: Number(live.dataset.hints || 0), constraints: Number(live.dataset.constraints || 0),
+  });
+  const firstLive = document.getElementById("live");
+  let seen = firstLive && firstLive.dataset.hints !== undefined ? given(firstLive) : null;
+  document.body.addEventListener("htmx:afterSettle", () => {
+    const live = document.getElementById("live");
+    if (!seen || !live || live.dataset.hints === undefined) return;
+    const now = given(live);
+    const what = now.hints > seen.hints ? "a hint" : now.constraints > seen.constraints ? "a follow-up constraint" : "";
+    seen = now;
+    const message = document.getElementById("round-message");
+    if (!what || !message) return;
+    const notice = document.createElement("p");
+    notice.className = "callout given-notice";
+    notice.append(`Your interviewer gave you ${what}. `);
+    const link = document.createElement("a");
+    link.href = "#live";
+    link.textContent = "Read it";
+    notice.append(link);
+    message.replaceChildren(notice);
+  });
+
   // ---------------------------------------------------------------- the code editor
   const editorHost = document.getElementById("editor");
   const codeArea = document.getElementById("code");

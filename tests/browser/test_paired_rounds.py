@@ -200,6 +200,7 @@ def test_a_paired_coding_round_from_invite_to_released_feedback(interviewer_page
     interviewer.get_by_role("button", name="Reveal hint 1 to the candidate").click()
     expect(interviewer.locator("#hints")).to_contain_text("1 of 2 given")
     expect(candidate.locator("#live")).to_contain_text("Split the line.", timeout=LIVE_TIMEOUT)
+    expect(candidate.locator("#round-message")).to_contain_text("Your interviewer gave you a hint.")  # in view
     guest.assert_nothing_private_seen()
 
     # More time: the candidate's clock follows.
@@ -222,6 +223,7 @@ def test_a_paired_coding_round_from_invite_to_released_feedback(interviewer_page
     interviewer.get_by_role("button", name="Next constraint").click()
     expect(interviewer.locator("#constraints")).to_contain_text("1 of 2 given")
     expect(candidate.locator("#live")).to_contain_text("Now with 100 million users.", timeout=LIVE_TIMEOUT)
+    expect(candidate.locator("#round-message")).to_contain_text("Your interviewer gave you a follow-up constraint.")
     expect(candidate.locator("#live")).not_to_contain_text("offline")
     candidate.locator("#answer").fill("Precompute each user's feed; typed-by-casey-43")
     expect(interviewer.locator("#candidate-answer")).to_contain_text("typed-by-casey-43", timeout=LIVE_TIMEOUT)
