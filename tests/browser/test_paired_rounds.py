@@ -243,6 +243,7 @@ def test_a_paired_coding_round_from_invite_to_released_feedback(interviewer_page
     interviewer.locator("input[name=recommendation][value=yes]").check()
     interviewer.get_by_label("Written feedback for the candidate").fill(f"{FEEDBACK_MARKER}: clear and tested.")
     expect(interviewer.get_by_label("Share my time-stamped notes with the feedback")).not_to_be_checked()
+    interviewer.once("dialog", lambda dialog: dialog.accept())  # released feedback is final: it asks first
     interviewer.get_by_role("button", name="Save and release to the candidate (final)").click()
     expect(interviewer.get_by_role("status")).to_contain_text("Feedback released")
 

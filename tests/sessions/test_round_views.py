@@ -249,6 +249,18 @@ def test_summary_assessment_round_trip(owner_client, coding_round):
 
 
 @pytest.mark.django_db
+def test_the_summary_renders_rubric_text_as_markdown_with_math(owner_client, coding_round):
+    from questions.models import RubricItem, StageRubricItem
+
+    StageRubricItem.objects.filter(stage=coding_round.stage).update(text="Runs in $O(n)$ time")
+    RubricItem.objects.create(question=Question.objects.get(slug="sum-two"), text="Handles **negative** input")
+    owner_client.post(round_url(coding_round, "end/"))
+    html = owner_client.get(round_url(coding_round, "summary/")).content.decode()
+    assert '<span class="math math-inline">O(n)</span>' in html and "$O(n)$</th>" not in html
+    assert "Handles <strong>negative</strong> input" in html
+
+
+@pytest.mark.django_db
 def test_the_summary_of_a_running_round_sends_you_back(owner_client, coding_round):
     assert owner_client.get(round_url(coding_round, "summary/")).status_code == 302
 
