@@ -293,7 +293,7 @@ def sheet_view(sheet: NoteSheet | None) -> dict | None:
 
 def scorecard_rows(stage_round: Round, scorecard: Scorecard | None, *, hidden_for=None) -> list[dict]:
     """The scorecard's rows; with `hidden_for`, the rubric text of questions that user may not read now is withheld."""
-    from sessions.services.notes import scorecard_items
+    from sessions.services.notes import scorecard_sections
 
     labels = dict(Scorecard.Rating.choices)
     ratings = scorecard.ratings if scorecard else {}
@@ -306,6 +306,6 @@ def scorecard_rows(stage_round: Round, scorecard: Scorecard | None, *, hidden_fo
         }
     return [
         {"key": key, "text": "(hidden while you are the candidate of a round on this question)" if key in hidden_items
-         else text, "rating": ratings.get(key, ""), "label": labels.get(ratings.get(key, ""), "")}
-        for key, text in scorecard_items(stage_round)
+         else text, "rating": ratings.get(key, ""), "label": labels.get(ratings.get(key, ""), ""), "section": heading}
+        for heading, items in scorecard_sections(stage_round) for key, text in items
     ]

@@ -150,14 +150,23 @@ def sheet_save(
 # ---------------------------------------------------------------- scorecard
 
 
-def scorecard_items(round: Round) -> list[tuple[str, str]]:
-    """What the scorecard rates: the stage's rubric, then each question's rubric, as (key, text)."""
-    items = []
+def scorecard_sections(round: Round) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What the scorecard rates, by section: the stage's rubric, then each question's, as (heading, [(key, text)])."""
+    sections = []
     if round.stage_id:
-        items += [(f"stage:{item.pk}", item.text) for item in round.stage.rubric_items.all()]
-    for round_question in round.questions.select_related("question").prefetch_related("question__rubric_items"):
-        items += [(f"question:{item.pk}", item.text) for item in round_question.question.rubric_items.all()]
-    return items
+        sections.append(("The stage", [(f"stage:{item.pk}", item.text) for item in round.stage.rubric_items.all()]))
+    questions = round.questions.select_related("question").prefetch_related("question__rubric_items").order_by("order")
+    for round_question in questions:
+        sections.append((
+            f"Question {round_question.order + 1}: {round_question.question.title}",
+            [(f"question:{item.pk}", item.text) for item in round_question.question.rubric_items.all()],
+        ))
+    return [(heading, items) for heading, items in sections if items]
+
+
+def scorecard_items(round: Round) -> list[tuple[str, str]]:
+    """What the scorecard rates, as (key, text), in the order of its sections."""
+    return [item for _, items in scorecard_sections(round) for item in items]
 
 
 def scorecard_save(

@@ -267,6 +267,10 @@ def test_the_scorecard_page_lists_the_rubric_and_waits_for_the_end_to_release(ow
     for text in ("Tests the code", "Names the prior", "Names the likelihood", "Save draft"):
         assert text in html, text
     assert 'name="release"' not in html  # not before the round has ended
+    # The items come in sections: the stage's, then each question's that has a rubric (sum-two has none).
+    sections = re.findall(r'<tr class="rubric-section"><th colspan="5" scope="colgroup">([^<]+)</th></tr>', html)
+    assert sections == ["The stage", "Question 2: Bayes in one line"]
+    assert html.index("Tests the code") < html.index(sections[1]) < html.index("Names the prior")
 
 
 @pytest.mark.django_db
