@@ -99,11 +99,12 @@ class NoteRow:
 
 # Among entries at the same offset: the clock starts first, then what the candidate saw, then what
 # they did, then what came of it, then notes about it; the clock stops and feedback comes last.
+# A resume always has its pause's offset (the clock stood still in between), so it comes right after it.
 KIND_RANK = {
-    "start": 0, "resume": 1, "time_added": 2, "switch": 3,
+    "start": 0, "time_added": 2, "switch": 3,
     "reveal_constraint": 4, "reveal_hint": 4, "reveal_answer": 4,
     "snapshot": 5, "run": 6, "result": 7, "grade": 8, "note": 9,
-    "pause": 10, "end": 11, "time_up": 11, "release": 12,
+    "pause": 10, "resume": 10.5, "end": 11, "time_up": 11, "release": 12,
 }
 CLOCK_KINDS = frozenset({"start", "pause", "resume", "time_added", "end", "time_up"})
 

@@ -144,6 +144,13 @@
     const parts = [`${mmss(entry.offset)} · ${entry.label}`];
     if (entry.text) parts.push(entry.text);
     if (entry.kind === "result" && entry.message) parts.push(entry.message);
+    if (entry.kind === "note") {
+      // The note as plain text (its HTML stays in the list); parsing into a detached document runs nothing.
+      const text = new DOMParser().parseFromString(entry.html || "", "text/html").body.textContent.trim();
+      const tags = (entry.tags || []).map(([, label]) => label).join(", ");
+      if (tags) parts.push(tags);
+      if (text) parts.push(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+    }
     this.moment.textContent = parts.join(" — ");
   };
 

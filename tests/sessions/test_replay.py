@@ -100,6 +100,12 @@ def test_it_labels_runs_and_results_with_their_verdict_and_score():
     assert unfinished["finished"] is None and unfinished["status"] == "running"
 
 
+def test_a_resume_comes_right_after_its_pause_at_the_same_offset():
+    timeline = build(events=[event(3, "resume", 19, wall=40, label="Resumed"), event(2, "pause", 19, wall=20, label="Paused"),
+                             event(4, "end", 19, wall=41, label="Ended")])
+    assert [e.label for e in timeline.entries] == ["Paused", "Resumed", "Ended"]
+
+
 def test_event_details_go_into_the_label_where_they_say_something():
     timeline = build(events=[event(1, "time_added", 10, label="Time added", detail="+5 min"),
                              event(2, "reveal_hint", 20, label="Hint revealed", detail="hint 1")])
