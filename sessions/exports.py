@@ -268,7 +268,9 @@ def _round_export(stage_round: Round, role: Role) -> RoundExport:
         if scorecard is not None:
             items = _scorecard_items(stage_round, scorecard)
             export.scorecard = ScorecardExport(
-                rows=[(text, RATING_LABELS.get(rating, "")) for _, text, rating in items],
+                # Released: the items rated (unreached questions may be left out); a draft shows what is left.
+                rows=[(text, RATING_LABELS.get(rating, "")) for _, text, rating in items
+                      if rating or scorecard.released_at is None],
                 recommendation=RATING_LABELS.get(scorecard.recommendation, ""),
                 feedback=scorecard.feedback,
                 released_at=timezone.localtime(scorecard.released_at) if scorecard.released_at else None,

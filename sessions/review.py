@@ -352,8 +352,10 @@ def _scorecard_rows(scorecard: Scorecard, stage_rubric, questions) -> list[dict]
     items = [(f"stage:{item.pk}", item.text) for item in stage_rubric]
     for rq in questions:
         items += [(f"question:{item.pk}", WITHHELD if rq.withheld else item.text) for item in rq.question.rubric_items.all()]
-    return [
+    rows = [
         {"key": key, "text": text, "rating": scorecard.ratings.get(key, ""),
          "label": labels.get(scorecard.ratings.get(key, ""), "")}
         for key, text in items
     ]
+    # Released: the items rated (unreached questions may be left out); a draft shows what is still to rate.
+    return [row for row in rows if row["rating"]] if scorecard.is_released else rows

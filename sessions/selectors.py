@@ -304,8 +304,12 @@ def scorecard_rows(stage_round: Round, scorecard: Scorecard | None, *, hidden_fo
                 question_id__in=live_candidate_question_ids(hidden_for)
             ).values_list("pk", flat=True)
         }
-    return [
+    rows = [
         {"key": key, "text": "(hidden while you are the candidate of a round on this question)" if key in hidden_items
-         else text, "rating": ratings.get(key, ""), "label": labels.get(ratings.get(key, ""), ""), "section": heading}
-        for heading, items in scorecard_sections(stage_round) for key, text in items
+         else text, "rating": ratings.get(key, ""), "label": labels.get(ratings.get(key, ""), ""),
+         "section": section.heading, "optional": section.optional}
+        for section in scorecard_sections(stage_round) for key, text in section.items
     ]
+    if scorecard is not None and scorecard.is_released:  # what was released: the items rated, nothing left blank
+        rows = [row for row in rows if row["rating"]]
+    return rows

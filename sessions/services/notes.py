@@ -7,6 +7,7 @@ In a solo round the owner takes notes on their own answers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -150,23 +151,44 @@ def sheet_save(
 # ---------------------------------------------------------------- scorecard
 
 
-def scorecard_sections(round: Round) -> list[tuple[str, list[tuple[str, str]]]]:
-    """What the scorecard rates, by section: the stage's rubric, then each question's, as (heading, [(key, text)])."""
+@dataclass(frozen=True)
+class ScorecardSection:
+    heading: str
+    items: list[tuple[str, str]]  # (key, rubric text)
+    optional: bool  # a question the round never reached: rating it is up to the interviewer
+
+
+def questions_reached(round: Round) -> set[int]:
+    """Ids of the round's questions the candidate was shown: the first, each one switched to, the one on screen."""
+    reached = set(
+        RoundEvent.objects.filter(round=round, kind=RoundEvent.Kind.SWITCH, round_question__isnull=False)
+        .values_list("round_question_id", flat=True)
+    )
+    if round.started_at is not None:
+        reached.add(round.questions.order_by("order").values_list("pk", flat=True).first())
+    return reached | {round.current_id} - {None}
+
+
+def scorecard_sections(round: Round) -> list[ScorecardSection]:
+    """What the scorecard rates: the stage's rubric, then each question's, skipping sections with no items."""
     sections = []
     if round.stage_id:
-        sections.append(("The stage", [(f"stage:{item.pk}", item.text) for item in round.stage.rubric_items.all()]))
+        stage_items = [(f"stage:{item.pk}", item.text) for item in round.stage.rubric_items.all()]
+        sections.append(ScorecardSection("The stage", stage_items, optional=False))
+    reached = questions_reached(round)
     questions = round.questions.select_related("question").prefetch_related("question__rubric_items").order_by("order")
     for round_question in questions:
-        sections.append((
+        sections.append(ScorecardSection(
             f"Question {round_question.order + 1}: {round_question.question.title}",
             [(f"question:{item.pk}", item.text) for item in round_question.question.rubric_items.all()],
+            optional=round_question.pk not in reached,
         ))
-    return [(heading, items) for heading, items in sections if items]
+    return [section for section in sections if section.items]
 
 
 def scorecard_items(round: Round) -> list[tuple[str, str]]:
-    """What the scorecard rates, as (key, text), in the order of its sections."""
-    return [item for _, items in scorecard_sections(round) for item in items]
+    """What the scorecard may rate, as (key, text), in the order of its sections."""
+    return [item for section in scorecard_sections(round) for item in section.items]
 
 
 def scorecard_save(
@@ -216,7 +238,10 @@ def scorecard_release(*, round: Round, now: datetime | None = None) -> Scorecard
         raise ValidationError("Fill in the scorecard before releasing it.")
     if scorecard.is_released:
         return scorecard
-    missing = [text for key, text in scorecard_items(round) if key not in scorecard.ratings]
+    missing = [
+        text for section in scorecard_sections(round) if not section.optional
+        for key, text in section.items if key not in scorecard.ratings
+    ]
     errors = []
     if missing:
         errors.append(f"Rate every rubric item first ({len(missing)} left).")

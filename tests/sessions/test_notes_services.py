@@ -427,6 +427,7 @@ def test_release_needs_a_scorecard(coding_round):
 @pytest.mark.django_db
 def test_an_incomplete_scorecard_is_not_released_and_says_what_is_missing(coding_round, owner):
     keys = rubric_keys(coding_round)
+    round_svc.question_switch(round_question=coding_round.questions.get(order=1), now=at(300))  # bayes reached
     svc.scorecard_save(round=coding_round, interviewer=owner, ratings={keys["Tests the code"]: "yes"},
                        recommendation="", feedback="  \n")
     round_svc.round_end(round=coding_round, now=at(600))
@@ -453,6 +454,22 @@ def test_a_complete_scorecard_is_released_once(coding_round, owner):
     assert again.released_at == at(700)
     events = RoundEvent.objects.filter(kind=RoundEvent.Kind.RELEASE)
     assert events.count() == 1 and events.get().offset_seconds == 600
+
+
+@pytest.mark.django_db
+def test_the_rubric_of_a_question_the_round_never_reached_is_optional(coding_round, owner):
+    keys = rubric_keys(coding_round)
+    sections = svc.scorecard_sections(coding_round)
+    assert [(s.heading, s.optional) for s in sections] == [("The stage", False), ("Question 2: Bayes in one line", True)]
+    svc.scorecard_save(round=coding_round, interviewer=owner, ratings={keys["Tests the code"]: "strong_yes"},
+                       recommendation="yes", feedback="Only got to the first question.")
+    round_svc.round_end(round=coding_round, now=at(600))
+    released = svc.scorecard_release(round=coding_round, now=at(700))
+    assert released.is_released
+    # What the candidate reads is what was rated.
+    from sessions.selectors import scorecard_rows
+
+    assert [row["text"] for row in scorecard_rows(coding_round, released)] == ["Tests the code"]
 
 
 @pytest.mark.django_db
