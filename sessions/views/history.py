@@ -41,7 +41,11 @@ def history(request):
         "query_without_page": _query_without_page(request),
     }
     if request.htmx:
-        return render(request, "sessions/history.html#results", context, status=status)
+        response = render(request, "sessions/history.html#results", context, status=status)
+        # The address bar keeps the filters that are set, not every empty field of the form.
+        query = _query_without_empty(request)
+        response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
+        return response
     context.update(loops=InterviewLoop.objects.order_by("order"), stage_choices=stage_choices())
     return render(request, "sessions/history.html", context, status=status)
 
@@ -49,6 +53,13 @@ def history(request):
 def _query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
+    return query.urlencode()
+
+
+def _query_without_empty(request) -> str:
+    query = request.GET.copy()
+    for name in [name for name, values in query.lists() if not any(values)]:
+        del query[name]
     return query.urlencode()
 
 

@@ -191,6 +191,13 @@ def test_filters_are_kept_in_the_form_and_the_page_links(owner_client, owner, wo
     assert 'hx-push-url="true"' in html
 
 
+@pytest.mark.django_db
+def test_the_address_bar_keeps_only_the_filters_that_are_set(owner_client, world):
+    response = owner_client.get(f"{URL}?q=&loop=&stage=&mode=solo&role=&after=", headers=HX)
+    assert response.status_code == 200 and response["HX-Push-Url"] == f"{URL}?mode=solo"
+    assert owner_client.get(f"{URL}?q=&mode=", headers=HX)["HX-Push-Url"] == URL
+
+
 # ---------------------------------------------------------------- who sees what
 
 
