@@ -37,6 +37,7 @@ def test_no_page_has_an_inline_script(client, owner, mini_pack):
         for chunk in html.split("<script")[1:]:
             assert chunk.lstrip().startswith("src="), f"inline script on {url}"
         assert " onclick=" not in html and " onload=" not in html
+        assert "{#" not in html and "{%" not in html, f"template syntax leaked as text on {url}"
     # The round page's editor injects styles, so its policy carries this request's nonce.
     response = client.get(f"/practice/rounds/{stage_round.pk}/")
     nonce = response.content.decode().split('data-csp-nonce="', 1)[1].split('"', 1)[0]
