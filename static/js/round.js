@@ -197,8 +197,10 @@
     const link = document.createElement("a");
     link.href = "#live";
     link.textContent = "Read it";
+    link.addEventListener("click", () => notice.remove());
     notice.append(link);
     message.replaceChildren(notice);
+    setTimeout(() => notice.remove(), 20000);
   });
 
   // ---------------------------------------------------------------- the code editor

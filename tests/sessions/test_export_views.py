@@ -12,7 +12,14 @@ from django.utils import timezone
 from sessions.exports import session_markdown, user_data
 from sessions.models import InterviewSession, Round
 from sessions.views.exports import MAX_IMPORT_BYTES
-from tests.sessions.test_exports import FEEDBACK_MARKER, NOTE_MARKER, build_paired, build_solo, interviewer_only_texts
+from tests.sessions.test_exports import (
+    CANDIDATE_FEEDBACK_MARKER,
+    FEEDBACK_MARKER,
+    NOTE_MARKER,
+    build_paired,
+    build_solo,
+    interviewer_only_texts,
+)
 
 HX = {"HX-Request": "true"}
 
@@ -111,6 +118,16 @@ def test_the_print_page_shows_a_candidate_only_what_they_may_see(owner, partner,
         assert secret not in html, secret
     html = client_for(owner).get(print_url(session)).content.decode()
     assert NOTE_MARKER in html and "draft, not released" in html and "Convert with" in html
+
+
+@pytest.mark.django_db
+def test_the_print_page_carries_the_candidates_feedback_on_the_interview_for_both(owner, partner, mini_pack):
+    session = build_paired(owner, partner, candidate_feedback=True)
+    for viewer in (owner, partner):
+        html = client_for(viewer).get(print_url(session)).content.decode()
+        assert "The candidate's feedback on the interview (sent" in html
+        assert f"{CANDIDATE_FEEDBACK_MARKER}: the second hint came too late." in html
+        assert "<td>2 · A little</td>" in html
 
 
 @pytest.mark.django_db
