@@ -616,15 +616,20 @@ class _Planner:
                 self.notes_left_out += 1
         return sheets
 
+    def _paired_only(self, data, path: str, role: str, what: str) -> dict | None:
+        """An object only a paired round may hold (absent is fine): the mapping, or None after any error."""
+        if data is None:
+            return None
+        data = self.reader.mapping(data, path)
+        if data is not None and role == "solo":
+            self.reader.error(path, f"a solo round has no {what}.")
+            return None
+        return data
+
     def _scorecard(self, data, path: str, stage: Stage | None, questions: list[_PlannedQuestion], role: str):
-        if data is None:
-            return None
         r = self.reader
-        data = r.mapping(data, path)
+        data = self._paired_only(data, path, role, "scorecard")
         if data is None:
-            return None
-        if role == "solo":
-            r.error(path, "a solo round has no scorecard.")
             return None
         keys = {}
         if stage is not None:
@@ -661,14 +666,9 @@ class _Planner:
 
     def _interviewer_feedback(self, data, path: str, role: str) -> InterviewerFeedback | None:
         """Absent from exports made before this feedback existed; that is the same as not sent."""
-        if data is None:
-            return None
         r = self.reader
-        data = r.mapping(data, path)
+        data = self._paired_only(data, path, role, "feedback on the interview")
         if data is None:
-            return None
-        if role == "solo":
-            r.error(path, "a solo round has no feedback on the interview.")
             return None
         ratings = r.mapping(data.get("ratings"), f"{path}.ratings") or {}
         aspects = [key for key, _ in InterviewerFeedback.ASPECTS]
