@@ -166,7 +166,9 @@ def questions_reached(round: Round) -> set[int]:
     )
     if round.started_at is not None:
         reached.add(round.questions.order_by("order").values_list("pk", flat=True).first())
-    return reached | {round.current_id} - {None}
+    reached.add(round.current_id)
+    reached.discard(None)
+    return reached
 
 
 def scorecard_sections(round: Round) -> list[ScorecardSection]:
