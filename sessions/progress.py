@@ -6,8 +6,9 @@
 - Coding: the share of judged Submits that passed (verdict AC), by problem and by tag. A run
   (examples only), a submit still waiting, and one the runner could not carry out do not count.
 - Concept questions: the self-grades (Again, Hard, Good, Easy read as 1 .. 4), day by day.
+- As an interviewer: how the candidates rated the interviews you gave (1 to 4 per statement).
 
-`progress_report` reads all of it in four queries, however much practice there is.
+`progress_report` reads all of it in five queries, however much practice there is.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils import timezone
 from questions.models import Question
 from sessions import charts
 from sessions.access import round_role, round_visibility
-from sessions.models import InterviewSession, Round, RoundQuestion, Scorecard, Submission
+from sessions.models import InterviewerFeedback, InterviewSession, Round, RoundQuestion, Scorecard, Submission
 
 RATING_SCORES = {
     Scorecard.Rating.STRONG_NO: 1, Scorecard.Rating.NO: 2, Scorecard.Rating.YES: 3, Scorecard.Rating.STRONG_YES: 4,
@@ -96,16 +97,28 @@ class GradeDay:
 
 
 @dataclass
+class InterviewingScore:
+    statement: str
+    average: float
+    count: int  # interviews rated on it
+
+    @property
+    def average_text(self) -> str:
+        return charts.format_number(self.average)
+
+
+@dataclass
 class ProgressReport:
     stages: list[StageProgress]
     by_problem: list[PassRate]
     by_tag: list[PassRate]
     grades: list[GradeDay]
+    interviewing: list[InterviewingScore] = field(default_factory=list)
     charts: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.stages or self.by_problem or self.grades)
+        return not (self.stages or self.by_problem or self.grades or self.interviewing)
 
 
 def progress_report(*, user) -> ProgressReport:
@@ -116,9 +129,22 @@ def progress_report(*, user) -> ProgressReport:
         by_problem=_pass_rates(user, group_by=f"{question}_id", label=f"{question}__title"),
         by_tag=_pass_rates(user, group_by=f"{question}__tags__name", label=f"{question}__tags__name"),
         grades=_grade_days(user),
+        interviewing=_interviewing(user),
     )
     _draw(report)
     return report
+
+
+def _interviewing(user) -> list[InterviewingScore]:
+    """The candidates' feedback on the interviews `user` gave, averaged per statement."""
+    given = defaultdict(list)
+    for ratings in InterviewerFeedback.objects.filter(round__interviewer=user).values_list("ratings", flat=True):
+        for key, rating in ratings.items():
+            given[key].append(rating)
+    return [
+        InterviewingScore(statement, sum(given[key]) / len(given[key]), len(given[key]))
+        for key, statement in InterviewerFeedback.ASPECTS if given[key]
+    ]
 
 
 def _average(values) -> float | None:

@@ -125,6 +125,24 @@ def test_the_interviewers_own_progress_leaves_out_the_rounds_they_interviewed(pa
 
 
 @pytest.mark.django_db
+def test_an_interviewer_sees_how_their_candidates_rated_the_interviews(owner_client, partner_client, practice):
+    # alice was the candidate of two rounds bob interviewed; she rates both interviews.
+    for stage_round, ratings in ((practice["released"], {"clarity": "4", "pacing": "2", "realism": "3"}),
+                                 (practice["draft"], {"clarity": "3", "pacing": "2", "realism": "3"})):
+        note_services.interviewer_feedback_send(round=stage_round, author=stage_round.candidate, ratings=ratings,
+                                                comments="")
+    report = partner_client.get(URL).context["report"]
+    assert [(s.statement, s.average_text, s.count) for s in report.interviewing] == [
+        ("The questions, and what was expected of me, were clear", "3.5", 2),
+        ("Hints and follow-ups came at the right moments", "2", 2),
+        ("It felt like the real interview", "3", 2),
+    ]
+    html = partner_client.get(URL).content.decode()
+    assert "As an interviewer" in html and "<td>3.5</td><td>2</td>" in html
+    assert owner_client.get(URL).context["report"].interviewing == []  # alice gave one interview, not rated
+
+
+@pytest.mark.django_db
 def test_pass_rates_count_judged_submits_by_problem_and_tag(owner_client, practice):
     response = owner_client.get(URL)
     report = response.context["report"]
