@@ -90,6 +90,10 @@ class _Reader:
             return None
         return value
 
+    def optional_mapping(self, value, path: str) -> dict | None:
+        """None (absent, or null) is fine; anything else must be an object."""
+        return None if value is None else self.mapping(value, path)
+
     def items(self, data: dict, key: str, path: str, *, limit: int) -> list:
         value = data.get(key, [])
         if not isinstance(value, list):
@@ -259,9 +263,7 @@ class _Catalogue:
         return found
 
     def stage(self, reader: _Reader, ref, path: str) -> Stage | None:
-        if ref is None:
-            return None
-        ref = reader.mapping(ref, path)
+        ref = reader.optional_mapping(ref, path)
         if ref is None:
             return None
         key = tuple(reader.text(ref, name, path, max_chars=80) for name in ("pack", "loop", "slug"))
@@ -273,9 +275,7 @@ class _Catalogue:
         return found
 
     def loop(self, reader: _Reader, ref, path: str) -> InterviewLoop | None:
-        if ref is None:
-            return None
-        ref = reader.mapping(ref, path)
+        ref = reader.optional_mapping(ref, path)
         if ref is None:
             return None
         key = (reader.text(ref, "pack", path, max_chars=80), reader.text(ref, "slug", path, max_chars=80))
@@ -529,10 +529,8 @@ class _Planner:
         return results
 
     def _self_assessment(self, data, path: str, row: Round, stage: Stage | None, role: str) -> None:
-        if data is None:
-            return
         r = self.reader
-        data = r.mapping(data, path)
+        data = r.optional_mapping(data, path)
         if data is None:
             return
         if role == "interviewer":
@@ -618,9 +616,7 @@ class _Planner:
 
     def _paired_only(self, data, path: str, role: str, what: str) -> dict | None:
         """An object only a paired round may hold (absent is fine): the mapping, or None after any error."""
-        if data is None:
-            return None
-        data = self.reader.mapping(data, path)
+        data = self.reader.optional_mapping(data, path)
         if data is not None and role == "solo":
             self.reader.error(path, f"a solo round has no {what}.")
             return None
