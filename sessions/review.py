@@ -349,13 +349,15 @@ WITHHELD = "(hidden while you are the candidate of a round on this question)"
 def _scorecard_rows(scorecard: Scorecard, stage_rubric, questions) -> list[dict]:
     """Like `selectors.scorecard_rows`, from what is already loaded."""
     labels = dict(Scorecard.Rating.choices)
-    items = [(f"stage:{item.pk}", item.text) for item in stage_rubric]
+    items = [("The stage", f"stage:{item.pk}", item.text) for item in stage_rubric]
     for rq in questions:
-        items += [(f"question:{item.pk}", WITHHELD if rq.withheld else item.text) for item in rq.question.rubric_items.all()]
+        section = f"Question {rq.order + 1}: {rq.question.title}"
+        items += [(section, f"question:{item.pk}", WITHHELD if rq.withheld else item.text)
+                  for item in rq.question.rubric_items.all()]
     rows = [
         {"key": key, "text": text, "rating": scorecard.ratings.get(key, ""),
-         "label": labels.get(scorecard.ratings.get(key, ""), "")}
-        for key, text in items
+         "label": labels.get(scorecard.ratings.get(key, ""), ""), "section": section}
+        for section, key, text in items
     ]
     # Released: the items rated (unreached questions may be left out); a draft shows what is still to rate.
     return [row for row in rows if row["rating"]] if scorecard.is_released else rows

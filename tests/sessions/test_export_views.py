@@ -123,9 +123,10 @@ def test_the_print_page_shows_a_candidate_only_what_they_may_see(owner, partner,
 @pytest.mark.django_db
 def test_the_print_page_carries_the_candidates_feedback_on_the_interview_for_both(owner, partner, mini_pack):
     session = build_paired(owner, partner, candidate_feedback=True)
-    for viewer in (owner, partner):
+    for viewer, heading in ((owner, "The candidate's feedback on the interview"),
+                            (partner, "Your feedback for the interviewer")):
         html = client_for(viewer).get(print_url(session)).content.decode()
-        assert "The candidate's feedback on the interview (sent" in html
+        assert f"{heading} (sent" in html
         assert f"{CANDIDATE_FEEDBACK_MARKER}: the second hint came too late." in html
         assert "<td>2 · A little</td>" in html
 

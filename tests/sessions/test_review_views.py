@@ -247,6 +247,8 @@ def test_the_candidate_sees_released_feedback_and_shared_notes_only(owner, partn
     html = text_of(partner_client.get(review_url(released)))
     assert FEEDBACK in html and "Feedback from the interviewer" in html
     assert PRIVATE_NOTE not in html and MODEL_ANSWER not in html
+    raw = partner_client.get(review_url(released)).content.decode()
+    assert '<tr class="rubric-section"><th colspan="2" scope="colgroup">The stage</th></tr>' in raw
     with_notes = play_paired(owner, partner, start=start, release=True, share_notes=True)
     html = text_of(partner_client.get(review_url(with_notes)))
     assert FEEDBACK in html and PRIVATE_NOTE in html and "The interviewer's notes" in html
