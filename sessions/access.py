@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -145,10 +145,7 @@ def round_visibility(stage_round: Round, role: Role) -> Visibility:
         return Visibility(
             role, answers=True, scorecard=True, notes_author_id=stage_round.interviewer_id, interviewer_feedback=True
         )
-    try:
-        scorecard = stage_round.scorecard
-    except ObjectDoesNotExist:
-        scorecard = None
+    scorecard = stage_round.scorecard_or_none
     released = scorecard is not None and scorecard.released_at is not None
     shared_notes = released and scorecard.share_notes
     return Visibility(

@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from sessions.access import ANSWERING, Role, Visibility, round_role, round_visibility
 from sessions.models import (
-    InterviewerFeedback,
     InterviewSession,
     Note,
     NoteSheet,
@@ -264,7 +263,7 @@ def _round_export(stage_round: Round, role: Role) -> RoundExport:
         ]
         export.reflection = stage_round.reflection
     if visible.scorecard:
-        scorecard = _scorecard_of(stage_round)
+        scorecard = stage_round.scorecard_or_none
         if scorecard is not None:
             items = _scorecard_items(stage_round, scorecard)
             export.scorecard = ScorecardExport(
@@ -275,7 +274,7 @@ def _round_export(stage_round: Round, role: Role) -> RoundExport:
                 feedback=scorecard.feedback,
                 released_at=timezone.localtime(scorecard.released_at) if scorecard.released_at else None,
             )
-    feedback = _interviewer_feedback_of(stage_round) if visible.interviewer_feedback else None
+    feedback = stage_round.interviewer_feedback_or_none if visible.interviewer_feedback else None
     if feedback is not None:
         export.interviewer_feedback = InterviewerFeedbackExport(
             rows=[(text, f"{rating} · {label}" if rating else label) for text, rating, label in feedback.rows()],
@@ -363,20 +362,6 @@ def _sheet_export(sheet: NoteSheet | None) -> SheetExport | None:
         sections=[(x.label, sheet.fields.get(x.key, ""), sheet.stamps.get(x.key)) for x in template.sections],
         ratings=[(x.label, sheet.ratings.get(x.key)) for x in template.competencies],
     )
-
-
-def _scorecard_of(stage_round: Round) -> Scorecard | None:
-    try:
-        return stage_round.scorecard
-    except Scorecard.DoesNotExist:
-        return None
-
-
-def _interviewer_feedback_of(stage_round: Round) -> InterviewerFeedback | None:
-    try:
-        return stage_round.interviewer_feedback
-    except InterviewerFeedback.DoesNotExist:
-        return None
 
 
 def _scorecard_items(stage_round: Round, scorecard: Scorecard | None) -> list[tuple[str, str, str]]:
@@ -723,7 +708,7 @@ def _round_data(stage_round: Round, role: Role, user) -> dict:
             }
             for sheet in stage_round.note_sheets.all() if sheet.author_id == author
         ]
-    scorecard = _scorecard_of(stage_round) if visible.scorecard else None
+    scorecard = stage_round.scorecard_or_none if visible.scorecard else None
     if scorecard is not None:
         texts = {key: text for key, text, _ in _scorecard_items(stage_round, None)}
         data["scorecard"] = {
@@ -738,7 +723,7 @@ def _round_data(stage_round: Round, role: Role, user) -> dict:
             "released_at": _moment(scorecard.released_at),
             "mine": scorecard.interviewer_id == user.pk,
         }
-    feedback = _interviewer_feedback_of(stage_round) if visible.interviewer_feedback else None
+    feedback = stage_round.interviewer_feedback_or_none if visible.interviewer_feedback else None
     if feedback is not None:
         data["interviewer_feedback"] = {
             "ratings": dict(feedback.ratings),

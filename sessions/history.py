@@ -17,7 +17,7 @@ from datetime import date
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from sessions.access import Role, round_role
-from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundQuestion, Scorecard
+from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundQuestion
 from sessions.services.paired import display_name
 
 SOLO, PAIRED = InterviewSession.Mode.SOLO, InterviewSession.Mode.PAIRED
@@ -192,10 +192,8 @@ def _row(session: InterviewSession, user) -> HistoryRow:
 
 
 def _released(stage_round: Round) -> bool:
-    try:
-        return stage_round.scorecard.released_at is not None
-    except Scorecard.DoesNotExist:
-        return False
+    scorecard = stage_round.scorecard_or_none
+    return scorecard is not None and scorecard.released_at is not None
 
 
 def _status(rounds: list[Round]) -> str:

@@ -1,6 +1,7 @@
 """What users do: mock sessions, timed rounds, their answers and snapshots, and code runs."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 
@@ -167,6 +168,21 @@ class Round(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.RUNNING, self.Status.PAUSED)
+
+    # The reverse one-to-ones, or None when there is none yet (select_related them when looping).
+    @property
+    def scorecard_or_none(self) -> "Scorecard | None":
+        return self._one_to_one_or_none("scorecard")
+
+    @property
+    def interviewer_feedback_or_none(self) -> "InterviewerFeedback | None":
+        return self._one_to_one_or_none("interviewer_feedback")
+
+    def _one_to_one_or_none(self, name: str):
+        try:
+            return getattr(self, name)
+        except ObjectDoesNotExist:
+            return None
 
 
 class RoundQuestion(models.Model):

@@ -21,7 +21,7 @@ from questions.access import live_candidate_question_ids
 from questions.models import Question, StageRubricItem
 from sessions.access import ANSWERING, Role, Visibility, round_role, round_visibility
 from sessions.models import (
-    InterviewerFeedback, InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Snapshot,
+    InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Snapshot,
     Submission,
 )
 from sessions.note_templates import RATING_SCALE
@@ -319,28 +319,14 @@ def _round_review(stage_round, questions, stage_rubric, events, edits, notes, sh
         (item.text, rating, labels.get(rating, "")) for item in stage_rubric
         for rating in [stage_round.self_assessment.get(str(item.pk))]
     ]
-    scorecard = _scorecard(stage_round)
+    scorecard = stage_round.scorecard_or_none
     stage_round.review_scorecard = scorecard if visible.scorecard else None
     stage_round.scorecard_rows = _scorecard_rows(scorecard, stage_rubric, questions) if visible.scorecard and scorecard else []
-    stage_round.review_interviewer_feedback = _interviewer_feedback(stage_round) if visible.interviewer_feedback else None
+    stage_round.review_interviewer_feedback = stage_round.interviewer_feedback_or_none if visible.interviewer_feedback else None
 
 
 def _given_with_stamps(given: list, offsets: list[float]) -> list[tuple[str, float | None]]:
     return [(item.text, offsets[i] if i < len(offsets) else None) for i, item in enumerate(given)]
-
-
-def _interviewer_feedback(stage_round: Round) -> InterviewerFeedback | None:
-    try:
-        return stage_round.interviewer_feedback
-    except InterviewerFeedback.DoesNotExist:
-        return None
-
-
-def _scorecard(stage_round: Round) -> Scorecard | None:
-    try:
-        return stage_round.scorecard
-    except Scorecard.DoesNotExist:
-        return None
 
 
 WITHHELD = "(hidden while you are the candidate of a round on this question)"
