@@ -1,5 +1,6 @@
 """What every page's header needs to know about the person signed in."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import cached_property
 
 from sessions.models import Guest
@@ -28,4 +29,6 @@ class SignedIn:
 
 
 def signed_in(request):
-    return {"signed_in": SignedIn(request.user)}
+    # Error pages can render before AuthenticationMiddleware ran: a bad Host header is refused in
+    # CommonMiddleware, and its 400 page still extends base.html.
+    return {"signed_in": SignedIn(getattr(request, "user", None) or AnonymousUser())}

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from django.test import Client
 
 from tests.conftest import BASE_DIR
 
@@ -64,3 +65,12 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/health/live/"])
+def test_it_answers_a_host_it_does_not_serve_with_a_400_page(path):
+    # The 400 page renders before the authentication middleware has run: it used to be a 500.
+    response = Client(raise_request_exception=False).get(path, HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()

@@ -93,3 +93,27 @@ def test_its_query_count_is_constant(client, mini_pack, django_assert_max_num_qu
 @pytest.mark.django_db
 def test_it_refuses_post(client, mini_pack):
     assert client.post("/questions/").status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
+def test_it_refuses_a_search_with_too_many_words_with_a_400(client, mini_pack, headers):
+    # 100 one-letter words used to build a query SQLite refuses (a 500).
+    words = " ".join("abcdefghijklmnopqrstuvwxyz"[i % 26] for i in range(100))
+    response = client.get("/questions/", {"q": words}, headers=headers)
+    assert response.status_code == 400
+    assert "at most 12 words (this has 26)" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_overlong_search_word_with_a_400(client, mini_pack):
+    response = client.get("/questions/", {"q": "sum " + "x" * 41})
+    assert response.status_code == 400
+    assert "at most 40 letters" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_counts_a_repeated_search_word_once(client, mini_pack):
+    response = client.get("/questions/", {"q": " ".join(["sum"] * 40)})
+    assert response.status_code == 200
+    assert "Sum two numbers" in response.content.decode()
