@@ -5,12 +5,27 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 
 from .config import settings
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
-PREFIX = "run-"  # + creating process's pid + "-" + random suffix
+PROCESS_PREFIX = "proc-"  # + the pid of the process whose runs it holds
+PREFIX = "run-"  # + random suffix, inside the creating process's directory
+
+
+def process_root() -> str:
+    """This process's directory under the instance's work root: its runs, and nothing else's."""
+    return os.path.join(settings.work_root, f"{PROCESS_PREFIX}{os.getpid()}")
+
+
+def _own_directory(path: str) -> None:
+    """Create `path` (0711) or accept it if it is already ours; refuse one someone else planted."""
+    os.makedirs(path, mode=0o711, exist_ok=True)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+        raise OSError(f"{path} is not a directory owned by this user")
 
 
 class Workspace:
@@ -18,13 +33,15 @@ class Workspace:
 
     Files are created with O_EXCL|O_NOFOLLOW relative to the directory fd and
     the tree is removed with shutil.rmtree, which does not follow symlinks
-    (fd-based on Linux; checked by check_host). The name carries the creating
-    pid so ``remove_stale`` can clear what a killed worker left behind.
+    (fd-based on Linux; checked by check_host). It lives in the creating
+    process's own directory (``process_root``), so ``remove_stale`` can clear
+    what a killed worker left behind without touching a live process's runs.
     """
 
     def __init__(self) -> None:
-        os.makedirs(settings.work_root, mode=0o711, exist_ok=True)
-        self.root = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=settings.work_root)
+        _own_directory(settings.work_root)
+        _own_directory(process_root())
+        self.root = tempfile.mkdtemp(prefix=PREFIX, dir=process_root())
         self.box = os.path.join(self.root, "box")
         try:
             os.mkdir(self.box, 0o755)
@@ -56,15 +73,19 @@ class Workspace:
 
 
 def remove_stale() -> int:
-    """Remove work dirs whose creating process is gone (a worker killed mid-run or while idle)."""
+    """Remove the process directories of this instance whose process is gone (a worker killed
+    mid-run or while idle); returns how many. Only this instance's work root is looked at, and in
+    it only `proc-<pid>` directories: another instance's runs live under another root."""
     removed = 0
     try:
         names = os.listdir(settings.work_root)
     except OSError:
         return 0
     for name in names:
-        owner = name[len(PREFIX):].split("-", 1)[0]
-        if not name.startswith(PREFIX) or not owner.isdigit() or os.path.exists(f"/proc/{owner}"):
+        owner = name[len(PROCESS_PREFIX):]
+        if not name.startswith(PROCESS_PREFIX) or not owner.isdigit():
+            continue
+        if int(owner) == os.getpid() or os.path.exists(f"/proc/{owner}"):
             continue
         shutil.rmtree(os.path.join(settings.work_root, name), ignore_errors=True)
         removed += 1

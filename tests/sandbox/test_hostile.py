@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import JudgeRequest, RunRequest, TestCase, box, cgroups, judge, run
+from sandbox import JudgeRequest, RunRequest, TestCase, box, cgroups, judge, run, workspace
 from sandbox.config import settings
 
 HOSTILE_DIR = Path(__file__).parent / "hostile"
@@ -65,8 +65,8 @@ def sandbox_cgroups() -> set[str]:
 
 def own_work_dirs() -> set[str]:
     """This test process's run work dirs (other processes' runs may share the work root)."""
-    mine = f"run-{os.getpid()}-"
-    return {os.path.join(settings.work_root, d) for d in os.listdir(settings.work_root) if d.startswith(mine)}
+    mine = workspace.process_root()
+    return {os.path.join(mine, d) for d in os.listdir(mine)} if os.path.isdir(mine) else set()
 
 
 def host_tmp_entries() -> set[str]:
