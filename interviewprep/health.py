@@ -1,12 +1,21 @@
-"""Readiness: can this deployment serve and run code? Database, broker, and at least one live worker."""
+"""Readiness: can this deployment serve and run code? Database, broker, and at least one live worker.
+
+Anyone may ask, and gets the status code with "ok" or "unavailable". Which part failed is for staff
+and for monitors that send the `X-Health-Token` header with the value of HEALTH_TOKEN.
+The worker ping waits up to a second for replies, so its answer is kept for a few seconds: a
+probe every second (or someone reloading the page) does not keep the broker busy.
+"""
 
 from __future__ import annotations
 
+import hmac
 import logging
+import threading
+import time
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -14,6 +23,11 @@ from interviewprep.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 TIMEOUT_S = 1.0
+WORKER_PING_CACHE_S = 5.0
+TOKEN_HEADER = "X-Health-Token"
+
+_worker_ping_lock = threading.Lock()
+_worker_ping: dict[str, tuple[float, int]] = {}  # broker URL -> (monotonic time of the ping, workers that answered)
 
 
 def _database() -> bool:
@@ -37,7 +51,7 @@ def _broker() -> bool:
         return False
 
 
-def _workers() -> int:
+def _ping_workers() -> int:
     try:
         return len(celery_app.control.ping(timeout=TIMEOUT_S) or [])
     except Exception:
@@ -45,18 +59,40 @@ def _workers() -> int:
         return 0
 
 
+def _workers() -> int:
+    """How many workers answered a ping in the last WORKER_PING_CACHE_S seconds (one ping at a time)."""
+    broker = settings.CELERY_BROKER_URL
+    with _worker_ping_lock:
+        pinged_at, count = _worker_ping.get(broker, (float("-inf"), 0))
+        if time.monotonic() - pinged_at >= WORKER_PING_CACHE_S:
+            count = _ping_workers()
+            _worker_ping[broker] = (time.monotonic(), count)
+        return count
+
+
+def may_see_details(request) -> bool:
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    expected = settings.HEALTH_TOKEN
+    given = request.headers.get(TOKEN_HEADER, "")
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
 @never_cache
 @require_GET
 def health_ready(request):
-    """200 when everything a code run needs answers, 503 otherwise; the body says which part failed."""
+    """200 when everything a code run needs answers, 503 otherwise; staff and token holders learn which part failed."""
     database = _database()
     broker = _broker()
     workers = _workers() if broker else 0
     healthy = database and broker and workers > 0
+    status = 200 if healthy else 503
+    if not may_see_details(request):
+        return HttpResponse("ok" if healthy else "unavailable", content_type="text/plain", status=status)
     body = {
         "status": "ok" if healthy else "unavailable",
         "database": "ok" if database else "unreachable",
         "broker": "ok" if broker else "unreachable",
         "workers": workers,
     }
-    return JsonResponse(body, status=200 if healthy else 503)
+    return JsonResponse(body, status=status)

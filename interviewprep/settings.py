@@ -199,6 +199,9 @@ SUBMISSION_STALE_AFTER_S = env_int("SUBMISSION_STALE_AFTER_S", 300, minimum=10)
 # a machine without the sandbox can switch it off to load packs by structure alone.
 PACK_VERIFY_REFERENCE = env_bool("PACK_VERIFY_REFERENCE", True)
 
+# /health/ tells which part failed only to staff and to requests with this value in X-Health-Token.
+HEALTH_TOKEN = env_str("HEALTH_TOKEN")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
