@@ -53,5 +53,8 @@ RUN SECRET_KEY=collectstatic-at-build-time-signs-nothing-0000 python manage.py c
       --shell /usr/sbin/nologin app
 USER app
 EXPOSE 8000
+# Header limits are gunicorn's (request line 4 KB, 50 header fields of 8 KB); bodies are capped by the app's first
+# middleware from their Content-Length (interviewprep/request_limits.py) before anything reads them.
 CMD ["gunicorn", "interviewprep.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", \
+     "--limit-request-line", "4094", "--limit-request-fields", "50", "--limit-request-field_size", "8190", \
      "--access-logfile", "-"]

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body by its Content-Length before anything reads it.
+    "interviewprep.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -201,6 +203,16 @@ PACK_VERIFY_REFERENCE = env_bool("PACK_VERIFY_REFERENCE", True)
 
 # /health/ tells which part failed only to staff and to requests with this value in X-Health-Token.
 HEALTH_TOKEN = env_str("HEALTH_TOKEN")
+
+# Request sizes. Every body past MAX_REQUEST_BODY_BYTES is refused (413) from its Content-Length
+# before it is read; the data import page takes a 10 MB export file, so it gets more.
+# Django's own parsing limits stay at or below the cap.
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024, minimum=64 * 1024)
+MAX_IMPORT_REQUEST_BODY_BYTES = env_int("MAX_IMPORT_REQUEST_BODY_BYTES", 11 * 1024 * 1024, minimum=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES  # form fields, not counting uploaded files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # an uploaded file past this is spooled to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,105 @@
+"""The request-size cap: refused from the headers, before anything reads the body, on every page."""
+
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from tests.conftest import BASE_DIR
+
+MB = 1024 * 1024
+
+
+class UnreadableBody:
+    """Stands in for the client's socket: a body that must never be read."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def post_declaring(client, path, length: int, **extra):
+    return client.generic("POST", path, **{"CONTENT_LENGTH": str(length), "wsgi.input": UnreadableBody(), **extra})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/accounts/login/", "/practice/start/", "/health/live/", "/no/such/page/"])
+def test_it_refuses_a_200_mb_post_without_reading_it(path):
+    response = post_declaring(Client(), path, 200 * MB)
+    assert response.status_code == 413
+    assert response.content.decode().startswith("The request is too large: at most 1 MB may be sent here.")
+
+
+@pytest.mark.django_db
+def test_it_lets_the_import_page_take_more_but_not_without_limit(owner_client):
+    assert post_declaring(owner_client, "/practice/import/", 200 * MB).status_code == 413
+    # 5 MB is past the default cap but within the import page's: the view reads it and judges the file.
+    response = owner_client.post("/practice/import/", {"file": SimpleUploadedFile("export.json", b"[" * (5 * MB))})
+    assert response.status_code == 400
+    assert "nothing was imported" in response.content.decode().lower()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_chunked_body_with_a_411():
+    response = post_declaring(Client(), "/accounts/login/", 0, HTTP_TRANSFER_ENCODING="chunked")
+    assert response.status_code == 411
+    assert "Content-Length" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_content_length_that_is_not_a_number():
+    assert post_declaring(Client(), "/accounts/login/", -5).status_code == 400
+
+
+@pytest.mark.django_db
+def test_it_leaves_ordinary_posts_alone(client, owner):
+    response = client.post("/accounts/login/", {"username": "alice", "password": "correct-horse-battery"})
+    assert response.status_code == 302
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_gunicorn_answers_413_before_the_body_is_sent(tmp_path):
+    """Through the production server: the answer comes while the client has sent only the headers."""
+    port = _free_port()
+    env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "INTERVIEWPREP_VAR_DIR": str(tmp_path),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "interviewprep.wsgi:application",
+                               "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                              cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=30)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not start")
+                time.sleep(0.2)
+        with conn:
+            conn.sendall(b"POST /accounts/login/ HTTP/1.1\r\nHost: localhost\r\n"
+                         b"Content-Type: application/x-www-form-urlencoded\r\n"
+                         b"Content-Length: 209715200\r\n\r\n")
+            answer = conn.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 413")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_production_gunicorn_sets_header_limits():
+    from tests.deploy.test_compose import DOCKERFILE, SERVICES, _commands
+
+    (compose_argv,) = _commands(SERVICES["web"])
+    for option in ("--limit-request-line", "--limit-request-fields", "--limit-request-field_size"):
+        assert option in compose_argv and f'"{option}"' in DOCKERFILE
