@@ -203,6 +203,8 @@ PACK_VERIFY_REFERENCE = env_bool("PACK_VERIFY_REFERENCE", True)
 
 # /health/ tells which part failed only to staff and to requests with this value in X-Health-Token.
 HEALTH_TOKEN = env_str("HEALTH_TOKEN")
+# A mentor's share link stops working this many days after it was made.
+SHARE_LINK_DAYS = env_int("SHARE_LINK_DAYS", 30, minimum=1)
 
 # Request sizes. Every body past MAX_REQUEST_BODY_BYTES is refused (413) from its Content-Length
 # before it is read; the data import page takes a 10 MB export file, so it gets more.

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils import timezone
 
 
 class Submission(models.Model):
@@ -418,7 +419,8 @@ class ShareLink(models.Model):
     """A read-only link to a session's review, for a mentor. Only the token's SHA-256 is stored.
 
     It shows the rounds its creator practised (a solo session's rounds, or the paired rounds where
-    they were the candidate), each as the candidate sees it. Revoking it stops it at once.
+    they were the candidate), each as the candidate sees it. Revoking it stops it at once; so
+    does reaching `expires_at` (SHARE_LINK_DAYS after it was made).
     """
 
     session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="share_links")
@@ -426,10 +428,11 @@ class ShareLink(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()

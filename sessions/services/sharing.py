@@ -8,14 +8,16 @@ it (`round_visibility(round, Role.CANDIDATE)`): no model answers, rubrics, hints
 draft scorecards or private notes.
 
 A token is 256 random bits, shown once; only its SHA-256 is stored, so a copy of the database
-opens nothing. A new link replaces the creator's previous one; revoking stops it at once.
-Unknown and revoked tokens look the same to whoever holds them.
+opens nothing. A new link replaces the creator's previous one; revoking stops it at once, and
+every link stops SHARE_LINK_DAYS after it was made. Unknown and revoked tokens look the same to
+whoever holds them; an expired one says it expired (its holder had it legitimately).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -46,7 +48,10 @@ def share_create(*, session: InterviewSession, user, now: datetime | None = None
     token, hashed = new_token()
     with transaction.atomic():
         share_revoke(session=session, user=user, now=now)
-        link = ShareLink.objects.create(session=session, created_by=user, token_hash=hashed)
+        link = ShareLink.objects.create(
+            session=session, created_by=user, token_hash=hashed,
+            expires_at=now + timedelta(days=settings.SHARE_LINK_DAYS),
+        )
     return link, token
 
 
@@ -56,16 +61,25 @@ def share_revoke(*, session: InterviewSession, user, now: datetime | None = None
     return ShareLink.objects.filter(session=session, created_by=user, revoked_at=None).update(revoked_at=now)
 
 
-def share_find(*, token: str) -> ShareLink | None:
-    """The active link for a token, with its session; None for unknown, malformed and revoked tokens alike."""
+def share_find(*, token: str, now: datetime | None = None) -> ShareLink | None:
+    """The active link for a token, with its session; None for unknown, malformed, revoked and expired tokens."""
     if not plausible(token):
         return None
     return (
         ShareLink.objects.select_related("session__loop")
-        .filter(token_hash=token_hash(token), revoked_at=None)
+        .filter(token_hash=token_hash(token), revoked_at=None, expires_at__gt=now or timezone.now())
         .first()
     )
 
 
+def share_expired(*, token: str, now: datetime | None = None) -> bool:
+    """Whether the token is a link that was not revoked but has run out of time."""
+    return plausible(token) and ShareLink.objects.filter(
+        token_hash=token_hash(token), revoked_at=None, expires_at__lte=now or timezone.now()
+    ).exists()
+
+
 def share_active(*, session: InterviewSession, user) -> ShareLink | None:
-    return ShareLink.objects.filter(session=session, created_by=user, revoked_at=None).first()
+    return ShareLink.objects.filter(
+        session=session, created_by=user, revoked_at=None, expires_at__gt=timezone.now()
+    ).first()

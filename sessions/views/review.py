@@ -3,9 +3,11 @@
 Participants reach a session and its rounds through `sessions.access` (outsiders get 404); what
 each round shows follows `round_visibility` for the viewer's role in it. A share link is a
 token for one session's practice of the person who made it, shown as the candidate sees it; an
-unknown and a revoked token get the same 404 page, which names nothing.
+unknown and a revoked token get the same 404 page, which names nothing; an expired one gets a
+410 page that says so. The response that shows a new token is never stored by a cache.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -21,6 +23,7 @@ from sessions.review import session_review as session_review_data
 from sessions.services import sharing
 
 SHARE_INVALID = "404.html"  # the same page as any unknown address: it names nothing
+SHARE_EXPIRED = "sessions/share_expired.html"
 
 
 def _review_page(request, session, **extra):
@@ -48,14 +51,15 @@ def round_replay(request, round_id: int):
     return JsonResponse(round_replay_data(stage_round, stage_round.role, user=request.user))
 
 
+@never_cache  # the page carries the token: no browser or proxy may keep a copy
 @login_required
 @require_POST
 def share_create(request, session_id: int):
     """A new read-only link for a mentor; the token is shown in this response only."""
     session = get_session_for_user(request.user, session_id)
-    _, token = sharing.share_create(session=session, user=request.user)  # PermissionDenied -> 403
+    link, token = sharing.share_create(session=session, user=request.user)  # PermissionDenied -> 403
     share_url = request.build_absolute_uri(reverse("shared_review", args=[token]))
-    return _review_page(request, session, share_url=share_url)
+    return _review_page(request, session, share_url=share_url, share_expires=link.expires_at)
 
 
 @login_required
@@ -73,6 +77,8 @@ def shared_review(request, token: str):
     """The mentor's read-only page: no login, the candidate's view of every round it shows."""
     link = sharing.share_find(token=token)
     if link is None:
+        if sharing.share_expired(token=token):
+            return render(request, SHARE_EXPIRED, {"days": settings.SHARE_LINK_DAYS}, status=410)
         return render(request, SHARE_INVALID, status=404)
     context = session_review_data(link.session, shared_by=link.created_by_id)
     return render(request, "sessions/shared_review.html", {**context, "token": token})
