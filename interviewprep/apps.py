@@ -7,3 +7,6 @@ class InterviewPrepConfig(AppConfig):
 
     def ready(self) -> None:
         from interviewprep import checks  # noqa: F401  (registers the system checks)
+        from interviewprep import log_redaction
+
+        log_redaction.install()
