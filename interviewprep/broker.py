@@ -24,7 +24,8 @@ class Channel(filesystem.Channel):
         final = os.path.join(self.data_folder_out, name)
         partial = final + PARTIAL_SUFFIX
         try:
-            with open(partial, "wb") as file:
+            # 0600: a queued message carries a submission's id and arguments (var/ is private too).
+            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
                 file.write(str_to_bytes(dumps(payload)))
             os.replace(partial, final)
         except OSError as exc:

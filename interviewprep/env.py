@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
+from interviewprep.private_files import private_dir
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -122,7 +124,7 @@ def secret_key_from(var_dir: Path) -> str:
         return key_file.read_text().strip()
     except FileNotFoundError:
         pass
-    var_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(var_dir)
     key = secrets.token_urlsafe(50)
     # O_EXCL: two processes starting at once must agree on one key.
     try:

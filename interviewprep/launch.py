@@ -13,12 +13,20 @@ import sys
 import time
 from pathlib import Path
 
+from interviewprep.private_files import private_dir
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_PACK = BASE_DIR / "packs" / "deepmind-applied"
 
 
 def _manage(*args: str) -> None:
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
+
+
+def prepare_var_dir(var_dir: Path) -> None:
+    """var/ and the embedded broker's folders, private to this account (0700)."""
+    for folder in (var_dir, var_dir / "broker", *(var_dir / "broker" / name for name in ("queue", "processed", "control"))):
+        private_dir(folder)
 
 
 def main() -> int:
@@ -28,8 +36,7 @@ def main() -> int:
         print(f"PORT must be a number, got {port!r}", file=sys.stderr)
         return 2
     var_dir = Path(os.environ.get("INTERVIEWPREP_VAR_DIR", BASE_DIR / "var"))
-    for folder in (var_dir / "broker" / "queue", var_dir / "broker" / "processed", var_dir / "broker" / "control"):
-        folder.mkdir(parents=True, exist_ok=True)
+    prepare_var_dir(var_dir)
 
     _manage("migrate", "--no-input")
     _manage("load_pack", str(DEFAULT_PACK))

@@ -20,6 +20,7 @@ from interviewprep.env import (
     secret_key_from,
     sqlite_database,
 )
+from interviewprep.private_files import private_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("INTERVIEWPREP_VAR_DIR", str(BASE_DIR / "var")))
@@ -81,6 +82,8 @@ WSGI_APPLICATION = "interviewprep.wsgi.application"
 ASGI_APPLICATION = "interviewprep.asgi.application"
 
 _database_url = env_str("DATABASE_URL")
+if not _database_url and VAR_DIR.is_dir():
+    private_dir(VAR_DIR)  # an install from before var/ was private is tightened (interviewprep/private_files.py)
 DATABASES = {
     "default": database_from_url(_database_url, base_dir=BASE_DIR)
     if _database_url

@@ -49,3 +49,11 @@ def test_a_reader_racing_a_writer_never_gets_a_partial_message(tmp_path):
     assert all(message["body"] == payload for message in received)
     write_connection.release()
     read_connection.release()
+
+
+def test_a_queued_message_is_readable_only_by_its_owner(tmp_path):
+    connection, sender = channel(tmp_path)
+    sender._put("sandbox", {"submission": 1})
+    (message,) = tmp_path.iterdir()
+    assert message.stat().st_mode & 0o777 == 0o600
+    connection.release()
