@@ -151,6 +151,9 @@ def round_live(request, round_id: int):
         return HttpResponseClientRedirect(reverse("round_summary", args=[stage_round.pk]))
     if request.GET.get("s") != live_state(stage_round):
         return HttpResponseClientRedirect(reverse("round_page", args=[stage_round.pk]))
+    if stage_round.current_id is None:
+        # Not started: no question is on screen, so the live region has nothing new (starting changes `s`).
+        return with_clock(HttpResponse(status=204), stage_round)
     if stage_round.role == Role.CANDIDATE and request.GET.get("f"):
         # Most changes are the candidate's own saves: nothing to show unless a hint or constraint arrived.
         current = RoundQuestion.objects.only("hints_revealed", "constraints_revealed").get(pk=stage_round.current_id)
