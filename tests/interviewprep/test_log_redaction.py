@@ -85,7 +85,9 @@ def test_access_logs_show_the_route_not_the_token(tmp_path, server):
                     pytest.fail(f"{server} did not start:\n{log_path.read_text()}")
                 time.sleep(0.2)
         with conn:
-            conn.sendall(f"GET /shared/{token}/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+            # The Referer too: a shared page's own links and assets send its address (gunicorn logs it).
+            conn.sendall(f"GET /shared/{token}/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                         f"Referer: http://localhost/shared/{token}/\r\n\r\n".encode())
             assert conn.recv(4096).startswith(b"HTTP/1.1 404")
         while f"/shared/{REDACTED}/" not in log_path.read_text():
             if time.monotonic() > deadline:
