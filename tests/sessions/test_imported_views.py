@@ -203,3 +203,19 @@ def test_the_replay_says_imported_and_never_that_feedback_was_released_here(part
         assert replay["round"]["imported"] is True
         assert "Feedback released" not in response.content.decode()
         assert "Imported scorecard released (on another instance)" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_scorecard_page_of_an_imported_round_shows_it_and_offers_no_edit_or_release(owner, imported_pending):
+    stage_round = imported_pending.rounds.get()
+    client = client_for(owner)
+    html = html_of(client.get(f"/practice/rounds/{stage_round.pk}/scorecard/"))
+    assert IMPORTED_NOTE in html and "Imported scorecard" in html and FEEDBACK_MARKER in html
+    assert 'name="release"' not in html and 'class="scorecard-form"' not in html
+
+    response = client.post(f"/practice/rounds/{stage_round.pk}/scorecard/",
+                           {"recommendation": "strong_yes", "feedback": "Rewritten here.", "release": "1"})
+
+    assert response.status_code == 409 and IMPORTED_ROUND in response.content.decode()
+    scorecard = stage_round.scorecard_or_none
+    assert scorecard.released_at is None and FEEDBACK_MARKER in scorecard.feedback
