@@ -154,6 +154,7 @@ class SessionExport:
     loop: str
     viewer: str
     rounds: list[RoundExport]
+    imported_at: datetime | None = None  # set: a record imported from another instance, never live here
 
 
 # The events that put something in front of the candidate: a hint, a constraint, a question.
@@ -214,6 +215,7 @@ def session_export(session: InterviewSession, viewer) -> SessionExport:
         loop=session.loop.name if session.loop_id and session.loop else "",
         viewer=display_name(viewer),
         rounds=rounds,
+        imported_at=timezone.localtime(session.imported_at) if session.imported_at else None,
     )
 
 
@@ -432,15 +434,18 @@ def export_markdown(export: SessionExport) -> str:
     if export.loop:
         lines += [f"- Loop: {export.loop}"]
     lines += [f"- Created: {_when(export.created_at)}", f"- Exported for: {export.viewer}", ""]
+    if export.imported_at:
+        lines += [f"> **Imported** {_when(export.imported_at)} from another instance: these rounds were not "
+                  "taken here, and any scorecard in them was not written by anyone here.", ""]
     if not export.rounds:
         lines += ["*No rounds to show.*", ""]
     for r in export.rounds:
-        lines += _round_lines(r)
+        lines += _round_lines(r, imported=export.imported_at is not None)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _round_lines(r: RoundExport) -> list[str]:
-    lines = [f"## Round {r.number}: {r.title}", ""]
+def _round_lines(r: RoundExport, *, imported: bool = False) -> list[str]:
+    lines = [f"## Round {r.number}: {r.title}" + (" (imported)" if imported else ""), ""]
     lines += [f"- Stage: {r.stage_kind}"]
     if r.interviewer or r.candidate:
         lines += [f"- Interviewer: {r.interviewer}", f"- Candidate: {r.candidate}", f"- Your role: {r.role.value}"]
@@ -466,7 +471,7 @@ def _round_lines(r: RoundExport) -> list[str]:
     if r.scorecard:
         card = r.scorecard
         state = f"released {_when(card.released_at)}" if card.released_at else "draft, not released"
-        lines += [f"### Feedback ({state})", ""]
+        lines += [f"### {'Imported scorecard' if imported else 'Feedback'} ({state})", ""]
         if card.rows:
             lines += ["| Rubric item | Rating |", "| --- | --- |"]
             lines += [f"| {_cell(text)} | {_cell(label)} |" for text, label in card.rows]
@@ -621,6 +626,8 @@ def user_data(user, *, now: datetime | None = None) -> dict:
             "mode": session.mode,
             "created_at": _moment(session.created_at),
             "loop": loop_ref(session.loop),
+            # Kept through a re-import: every import marks what it creates, and this says it was so here.
+            "imported": session.is_imported,
             "rounds": rounds,
         })
     return {

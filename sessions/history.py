@@ -181,7 +181,9 @@ def _row(session: InterviewSession, user) -> HistoryRow:
         row.other_person = display_name(other)
         finished = [r for r in rounds if r.status == FINISHED]
         released = sum(1 for r in finished if _released(r))
-        if finished:
+        if session.is_imported:  # a scorecard written elsewhere is never shown as feedback given here
+            row.feedback = f"Imported scorecard for {released} of {len(finished)} rounds" if released else ""
+        elif finished:
             if released == len(finished):
                 row.feedback = "Feedback released"
             elif released:

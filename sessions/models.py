@@ -85,6 +85,8 @@ class InterviewSession(models.Model):
     loop = models.ForeignKey("questions.InterviewLoop", null=True, blank=True, on_delete=models.SET_NULL)
     title = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the session came from a JSON import: its rounds are a record from elsewhere, never live here.
+    imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -95,6 +97,10 @@ class InterviewSession(models.Model):
     @property
     def is_paired(self) -> bool:
         return self.mode == self.Mode.PAIRED
+
+    @property
+    def is_imported(self) -> bool:
+        return self.imported_at is not None
 
 
 class Round(models.Model):
@@ -113,6 +119,7 @@ class Round(models.Model):
     class EndReason(models.TextChoices):
         ENDED = "ended", "Ended early"
         TIME_UP = "time_up", "Time ran out"
+        IMPORTED = "imported", "Not ended when exported; closed on import"
 
     session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="rounds")
     stage = models.ForeignKey("questions.Stage", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -169,6 +176,10 @@ class Round(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.RUNNING, self.Status.PAUSED)
+
+    @property
+    def is_imported(self) -> bool:
+        return self.session.is_imported
 
     # The reverse one-to-ones, or None when there is none yet (select_related them when looping).
     @property

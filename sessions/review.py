@@ -80,10 +80,13 @@ def _int(value) -> int | None:
         return None
 
 
-def _event_rows(events: list[RoundEvent], questions: dict[int, RoundQuestion]) -> list[EventRow]:
+def _event_rows(events: list[RoundEvent], questions: dict[int, RoundQuestion], *,
+                imported: bool = False) -> list[EventRow]:
     """Clock and reveal events; a revealed hint or constraint carries its text (it was given to the candidate),
     unless `_withhold` marked its question."""
     labels = dict(RoundEvent.Kind.choices)
+    if imported:  # released somewhere else, by someone not on this instance
+        labels[RoundEvent.Kind.RELEASE] = "Imported scorecard released (on another instance)"
     counts: dict[tuple[int, str], int] = defaultdict(int)
     rows = []
     for event in sorted(events, key=lambda e: (e.offset_seconds, e.created_at, e.id)):
@@ -164,13 +167,14 @@ def round_replay(stage_round: Round, role: Role, *, user=None) -> dict:
         clock=_clock(stage_round, now),
         snapshots=snapshots,
         submissions=_run_rows(by_id),
-        events=_event_rows(list(RoundEvent.objects.filter(round=stage_round)), by_id),
+        events=_event_rows(list(RoundEvent.objects.filter(round=stage_round)), by_id,
+                           imported=stage_round.session.is_imported),
         notes=_note_rows(notes),
         has_coding=any(rq.question.kind == Question.Kind.CODING for rq in questions),
     )
     return {
         "round": {"id": stage_round.pk, "title": stage_round.title, "status": stage_round.status,
-                  "duration": stage_round.duration_seconds},
+                  "duration": stage_round.duration_seconds, "imported": stage_round.session.is_imported},
         "questions": [
             {"id": rq.pk, "number": rq.order + 1, "title": rq.question.title, "kind": rq.question.kind,
              "language": rq.language}

@@ -259,7 +259,8 @@ def round_summary(stage_round: Round, user) -> dict:
         if visible.interviewer_feedback else None,
         "feedback_rows": feedback_form_rows({}),
         "feedback_scale": InterviewerFeedback.SCALE,
-        "live_query": live_query(stage_round, "summary") if session.is_paired else "",
+        # An imported round never changes: nothing to poll for.
+        "live_query": live_query(stage_round, "summary") if session.is_paired and not session.is_imported else "",
         "poll_ms": POLL_WAITING_MS,
     }
     if role in (Role.SOLO, Role.INTERVIEWER):

@@ -14,6 +14,9 @@ candidate's feedback on the interview belongs to the round, so it is kept either
 
 Importing the same file twice creates nothing the second time: a session is the same
 when one of the user's sessions has its mode, title and creation time.
+
+Every session created is marked imported and its rounds arrive closed; who may import,
+and what an imported round may never become, is `sessions.services.import_rules`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 import sandbox
 from questions.models import InterviewLoop, Question, Stage
@@ -44,6 +48,7 @@ from sessions.models import (
     Submission,
 )
 from sessions.note_templates import TEMPLATES
+from sessions.services import import_rules
 from sessions.services.notes import MAX_NOTES_PER_ROUND
 from sessions.services.rounds import MAX_ANSWER_BYTES, MAX_ROUND_SECONDS, MAX_SNAPSHOTS_PER_FIELD
 
@@ -326,6 +331,7 @@ class _Planner:
     def __init__(self, user, reader: _Reader, catalogue: _Catalogue):
         self.user, self.reader, self.catalogue = user, reader, catalogue
         self.notes_left_out = 0
+        self.answer_rule, self.now = import_rules.AnswerRule(user), timezone.now()
 
     def session(self, data, path: str) -> _PlannedSession | None:
         r = self.reader
@@ -336,7 +342,7 @@ class _Planner:
         created_at = r.moment(data, "created_at", path, null=False)
         row = InterviewSession(
             owner=self.user, mode=mode, title=r.text(data, "title", path, max_chars=200),
-            loop=self.catalogue.loop(r, data.get("loop"), f"{path}.loop"),
+            loop=self.catalogue.loop(r, data.get("loop"), f"{path}.loop"), imported_at=self.now,
         )
         rounds = []
         orders = set()
@@ -377,7 +383,6 @@ class _Planner:
             interviewer=self.user if role == "interviewer" else None,
             candidate=self.user if role == "candidate" else None,
         )
-        self._check_clock(row, path)
         questions, question_orders = [], set()
         for i, rq_data in enumerate(r.items(data, "questions", path, limit=MAX_QUESTIONS_PER_ROUND)):
             planned = self.round_question(rq_data, f"{path}.questions[{i}]", role)
@@ -408,19 +413,9 @@ class _Planner:
         sheets = self._sheets(data, path, question_orders)
         scorecard = self._scorecard(data.get("scorecard"), f"{path}.scorecard", stage, questions, role)
         feedback = self._interviewer_feedback(data.get("interviewer_feedback"), f"{path}.interviewer_feedback", role)
+        import_rules.round_settle(row, path, r.error, scorecard=scorecard and scorecard[0])
         return _PlannedRound(row=row, current=current, questions=questions, events=events, notes=notes,
                              sheets=sheets, scorecard=scorecard, interviewer_feedback=feedback)
-
-    def _check_clock(self, row: Round, path: str) -> None:
-        """The times a round's status implies, so its clock arithmetic holds after the import."""
-        needs = {
-            Round.Status.RUNNING: ("started_at",),
-            Round.Status.PAUSED: ("started_at", "paused_at"),
-            Round.Status.FINISHED: ("started_at", "ended_at"),
-        }.get(row.status, ())
-        for name in needs:
-            if getattr(row, name) is None:
-                self.reader.error(f"{path}.{name}", f"a round that is “{row.status}” needs this time.")
 
     def _question_order(self, data: dict, key: str, path: str, question_orders: set) -> int | None:
         order = self.reader.integer(data, key, path, low=0, high=MAX_QUESTIONS_PER_ROUND, null=True, default=None)
@@ -435,6 +430,7 @@ class _Planner:
         if data is None:
             return None
         question = self.catalogue.question(r, data.get("question"), f"{path}.question")
+        self.answer_rule.check(question, f"{path}.question", r.error)
         code_limit = settings.RUN_MAX_SOURCE_BYTES
         row = RoundQuestion(
             order=r.integer(data, "order", path, low=0, high=MAX_QUESTIONS_PER_ROUND),
@@ -686,8 +682,9 @@ class _Planner:
 def user_data_import(*, user, data) -> ImportResult:
     """Check a whole export document, then create its sessions for `user` in one transaction.
 
-    Raises ValidationError with every problem found (nothing is saved then).
+    Raises ValidationError with every problem found (nothing is saved then), PermissionDenied for a guest.
     """
+    import_rules.require_importer(user)
     reader = _Reader()
     planned: list[_PlannedSession] = []
     catalogue = None

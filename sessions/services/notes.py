@@ -16,12 +16,14 @@ from django.utils import timezone
 
 from sessions.models import InterviewerFeedback, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard
 from sessions.note_templates import template_for
+from sessions.services.import_rules import require_live_round
 from sessions.services.rounds import MAX_ANSWER_BYTES, RoundClosed, _event, round_sync
 
 MAX_NOTES_PER_ROUND = 500
 
 
 def _require_started(round: Round) -> None:
+    require_live_round(round)
     if round.status == Round.Status.PENDING:
         raise RoundClosed("Notes open when the round starts.")
 
@@ -232,6 +234,7 @@ def scorecard_save(
 def scorecard_release(*, round: Round, now: datetime | None = None) -> Scorecard:
     """Show the scorecard (and, if chosen, the notes) to the candidate. Only a complete scorecard goes out."""
     now = now or timezone.now()
+    require_live_round(round)
     round_sync(round=round, now=now)  # time may have run out with no page open to notice
     if round.status != Round.Status.FINISHED:
         raise RoundClosed("Release feedback once the round has ended.")
@@ -269,6 +272,7 @@ def interviewer_feedback_send(
     now = now or timezone.now()
     if not round.session.is_paired or author is None or round.candidate_id != author.pk:
         raise ValidationError("Only the candidate of a paired round gives feedback on the interview.")
+    require_live_round(round)
     round_sync(round=round, now=now)
     if round.status != Round.Status.FINISHED:
         raise RoundClosed("Give feedback on the interview once the round has ended.")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from questions.models import InterviewLoop, Question, Stage
 from sessions.models import Guest, InterviewSession, Invite, Round, RoundEvent, RoundQuestion
+from sessions.services.import_rules import require_live_round, require_live_session
 from sessions.services.rounds import RoundClosed, draw_questions, questions_add, round_touch
 from sessions.tokens import new_token, plausible, token_hash
 
@@ -102,6 +103,7 @@ def invite_create(*, session: InterviewSession, now: datetime | None = None) -> 
     now = now or timezone.now()
     if session.mode != InterviewSession.Mode.PAIRED:
         raise ValidationError("Only a paired session has an invite link.")
+    require_live_session(session)
     if session.partner_id is not None:
         raise ValidationError("Your candidate has already joined this session.")
     if not session.rounds.filter(status=Round.Status.PENDING, candidate=None).exists():
@@ -145,6 +147,7 @@ def invite_accept(*, token: str, user=None, display_name: str = "", now: datetim
         if invite is None:
             raise ValidationError("This invite link is not valid: it may have expired, been revoked or been used.")
         session = invite.session
+        require_live_session(session)  # an invite made before the rules existed must not admit anyone
         if user is not None and user.pk == session.owner_id:
             raise ValidationError("You set up this session: send the link to the person you will interview.")
         if user is None:
@@ -232,6 +235,7 @@ def round_swap(*, round: Round, now: datetime | None = None, rng: random.Random 
     now = now or timezone.now()
     rng = rng or random.Random()
     session = round.session
+    require_live_round(round)
     if session.mode != InterviewSession.Mode.PAIRED or session.partner_id is None:
         raise ValidationError("Roles can be swapped once both people have joined a paired session.")
     if round.status != Round.Status.FINISHED:

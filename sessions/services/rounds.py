@@ -21,6 +21,7 @@ import sandbox
 from questions.access import live_candidate_question_ids
 from questions.models import InterviewLoop, Question, Stage
 from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion, Snapshot
+from sessions.services import import_rules  # the module: it imports this one's RoundClosed
 
 # Snapshots kept per answer field. Reaching it thins the field's history to half, spread
 # evenly over the time it covers (see _snapshots_thin).
@@ -148,6 +149,7 @@ def _event(stage_round: Round, kind: str, now: datetime, *, round_question=None,
 
 def round_start(*, round: Round, now: datetime | None = None) -> Round:
     now = now or timezone.now()
+    import_rules.require_live_round(round)
     if round.status != Round.Status.PENDING:
         raise RoundClosed("This round has already started.")
     earlier_open = round.session.rounds.filter(order__lt=round.order).exclude(status=Round.Status.FINISHED)
@@ -197,6 +199,7 @@ def round_pause(*, round: Round, now: datetime | None = None) -> Round:
 
 def round_resume(*, round: Round, now: datetime | None = None) -> Round:
     now = now or timezone.now()
+    import_rules.require_live_round(round)
     if round.status != Round.Status.PAUSED:
         raise RoundClosed("Only a paused round can be resumed.")
     paused_for = (now - round.paused_at).total_seconds()
@@ -288,6 +291,7 @@ def question_switch(*, round_question: RoundQuestion, now: datetime | None = Non
 
 
 def _require_running(round: Round, now: datetime) -> None:
+    import_rules.require_live_round(round)
     round_sync(round=round, now=now)
     if round.status == Round.Status.FINISHED:
         reason = "time ran out" if round.end_reason == Round.EndReason.TIME_UP else "it was ended"

@@ -20,6 +20,7 @@ from sessions.access import get_session_for_user
 from sessions.exports import export_markdown, session_export, user_data
 from sessions.forms import DataImportForm
 from sessions.services.data_import import user_data_import
+from sessions.services.import_rules import require_importer
 from sessions.views.responses import error_messages
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -66,6 +67,7 @@ def data_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_import(request):
+    require_importer(request.user)  # 403 for a guest, before any upload is read
     if request.method == "GET":
         return render(request, "sessions/import.html", {"form": DataImportForm(), "max_mb": MAX_IMPORT_BYTES >> 20})
     form = DataImportForm(request.POST, request.FILES)
