@@ -5,7 +5,8 @@ gives a ``Box`` to fill and ``start`` (``runner.run`` uses it for warm boxes).
 Neither raises for anything the program does; host-side failures come back as
 ``ok=False`` with a message, which callers turn into the ``SE`` verdict.
 
-Layout inside the box: ``/box`` (the run's work dir, cwd), ``/tmp`` and
+Layout inside the box: ``/box`` (the run's work dir, cwd; for a run a fresh
+size-limited tmpfs holding a copy of it, see ``scratch``), ``/tmp`` and
 ``/dev/shm`` (fresh size-limited tmpfs), a private ``/dev`` and ``/proc``, and
 read-only binds of ``/usr`` (plus the merged-/usr symlinks), a few ``/etc``
 files the runtimes need, and the language's own runtime dirs. Nothing else of
@@ -37,7 +38,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 
-from . import cgroups, seccomp, workspace
+from . import cgroups, scratch, seccomp, workspace
 from .config import settings
 from .workspace import Workspace
 
@@ -93,6 +94,7 @@ class BoxRun:
     binds: list[tuple[str, str]] = field(default_factory=list)  # extra read-only (host, box)
     env: dict[str, str] = field(default_factory=dict)
     result_channel: bool = False
+    scratch: bool = False  # /box: a tmpfs copy of workdir (writes never reach the host)
 
 
 @dataclass
@@ -112,6 +114,8 @@ class BoxOutcome:
     oom: bool = False
     output_exceeded: bool = False
     file_size_exceeded: bool = False
+    disk_full: bool = False  # the program failed with ENOSPC on a tmpfs of disk_mb
+    disk_mb: int = 0
 
 
 def _is_root() -> bool:
@@ -173,7 +177,8 @@ class BoxShape:
     """Everything fixed when a box is set up, before its run is known (a warm box's key).
 
     ``workdir`` None: the box gets a fresh ``Workspace`` of its own, created by
-    the host before anything runs in the box.
+    the host before anything runs in the box. ``scratch``: /box is a tmpfs of
+    ``tmpfs_mb`` that the launcher fills with a copy of the work dir.
     """
 
     binds: tuple[tuple[str, str], ...] = ()
@@ -184,12 +189,13 @@ class BoxShape:
     file_mb: int = 64
     nofile: int = 256
     workdir: str | None = None
+    scratch: bool = False
 
     @classmethod
     def of(cls, run: BoxRun) -> "BoxShape":
         return cls(binds=tuple(run.binds), env=tuple(sorted(run.env.items())), writable=run.writable,
                    result_channel=run.result_channel, tmpfs_mb=run.limits.tmpfs_mb, file_mb=run.limits.file_mb,
-                   nofile=run.limits.nofile, workdir=run.workdir)
+                   nofile=run.limits.nofile, workdir=run.workdir, scratch=run.scratch)
 
 
 def _bwrap_argv(shape: BoxShape, workdir: str) -> list[str]:
@@ -210,9 +216,12 @@ def _bwrap_argv(shape: BoxShape, workdir: str) -> list[str]:
         argv += op
     argv += ["--proc", "/proc", "--dev", "/dev",
              "--perms", "1777", "--size", str(shape.tmpfs_mb << 20), "--tmpfs", "/tmp",
-             "--perms", "1777", "--size", str(shape.tmpfs_mb << 20), "--tmpfs", "/dev/shm",
-             "--bind" if shape.writable else "--ro-bind", workdir, BOX_DIR,
-             "--chdir", BOX_DIR, "--seccomp", str(_SECCOMP_FD), "--"]
+             "--perms", "1777", "--size", str(shape.tmpfs_mb << 20), "--tmpfs", "/dev/shm"]
+    if shape.scratch:
+        argv += scratch.mount_ops(workdir, BOX_DIR, shape.tmpfs_mb)
+    else:
+        argv += ["--bind" if shape.writable else "--ro-bind", workdir, BOX_DIR]
+    argv += ["--chdir", BOX_DIR, "--seccomp", str(_SECCOMP_FD), "--"]
     if _is_root():
         argv += [settings.setpriv_path, f"--reuid={settings.sandbox_uid}", f"--regid={settings.sandbox_gid}",
                  "--clear-groups", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--"]
@@ -243,12 +252,15 @@ def _sh_word(arg: str) -> str:
     return '"$nl"'.join(shlex.quote(part) for part in arg.split("\n"))
 
 
-def _launch_line(argv: list[str], lim: BoxLimits, cgroup_ok: bool) -> bytes:
-    """The command line the launcher evals: per-run rlimits, an ack, close fd 3, exec the program."""
+def _launch_line(argv: list[str], lim: BoxLimits, cgroup_ok: bool, copy_in: bool = False) -> bytes:
+    """The command line the launcher evals: per-run rlimits, (the copy into a scratch /box), an ack,
+    close fd 3, exec the program."""
     cpu = max(1, math.ceil(lim.cpu_s)) + 1
     steps = [f"ulimit -S -t {cpu}", f"ulimit -H -t {cpu + 1}", f"ulimit -s {(lim.stack_mb or lim.memory_mb) << 10}"]
     if not cgroup_ok:
         steps += [f"ulimit -v {lim.memory_mb << 10}", f"ulimit -p {lim.pids}"]
+    if copy_in:
+        steps.append(scratch.copy_step(BOX_DIR))
     steps += ["printf g >&3", "exec 3>&-", "exec " + " ".join(_sh_word(a) for a in argv)]
     return (" && ".join(steps) + "\n").encode()
 
@@ -441,7 +453,7 @@ class Box:
                 group.set_limits(limits.memory_mb << 20, limits.pids)
                 cpu_base = group.reset_usage()
             start = time.monotonic()
-            self.sock.sendall(_launch_line(argv, limits, group is not None))
+            self.sock.sendall(_launch_line(argv, limits, group is not None, copy_in=self.shape.scratch))
             # While the program runs: tidy earlier runs and set up the next box.
             finish_cleanup()
             if self.keep_warm:
@@ -456,6 +468,10 @@ class Box:
             if outcome.ok and not acked:
                 outcome = BoxOutcome(ok=False, wall_ms=outcome.wall_ms, message="the box launcher failed: "
                                      + outcome.stderr.decode(errors="replace").strip()[:500])
+            limited = outcome.oom or outcome.cpu_exceeded or outcome.wall_timeout or outcome.output_exceeded
+            if outcome.ok and not limited:
+                outcome.disk_full = scratch.ran_out_of_space(outcome.exit_code, outcome.signal, outcome.stderr)
+                outcome.disk_mb = self.shape.tmpfs_mb
             return outcome
         except OSError as exc:
             return BoxOutcome(ok=False, message=f"sandbox host error: {exc}")

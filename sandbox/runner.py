@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 
-from . import box
+from . import box, scratch
 from .api import CE, MLE, OK, OLE, RE, SE, TLE, RunRequest, RunResult
 from .languages import HARNESS_DIR, HOST_HARNESS_DIR, LANGUAGES, Language, expand
 from .workspace import Workspace
@@ -28,7 +28,7 @@ def limits_for(language: Language, time_limit_s: float, memory_limit_mb: int, ou
         output_bytes=output_limit_bytes,
         stderr_bytes=max(output_limit_bytes, 16 * 1024),
         stack_mb=memory_limit_mb,
-        tmpfs_mb=min(max(memory_limit_mb, 16), 256),
+        tmpfs_mb=scratch.size_mb(memory_limit_mb),
     )
 
 
@@ -43,7 +43,7 @@ def verdict_for(outcome: box.BoxOutcome, language: Language | None = None) -> st
     """Map a box outcome to OK/RE/TLE/MLE/OLE/SE (limits first, then the exit status)."""
     if not outcome.ok:
         return SE
-    if outcome.output_exceeded or outcome.file_size_exceeded:
+    if outcome.output_exceeded or outcome.file_size_exceeded or outcome.disk_full:
         return OLE
     if outcome.oom:
         return MLE
@@ -65,6 +65,8 @@ def decode(data: bytes) -> str:
 def result_from_outcome(outcome: box.BoxOutcome, language: Language | None, compile_output: str = "") -> RunResult:
     verdict = verdict_for(outcome, language)
     message = outcome.message
+    if not message and outcome.disk_full:
+        message = scratch.message(outcome.disk_mb)
     if not message:
         message = {
             OLE: "output limit exceeded",
@@ -127,7 +129,7 @@ def run(request: RunRequest) -> RunResult:
     limits = limits_for(language, request.time_limit_s, request.memory_limit_mb, request.output_limit_bytes,
                         request.wall_limit_s)
     shape = box.BoxShape(binds=tuple(binds_for(language)), env=tuple(sorted(language.env.items())),
-                         tmpfs_mb=limits.tmpfs_mb, file_mb=limits.file_mb, nofile=limits.nofile)
+                         tmpfs_mb=limits.tmpfs_mb, file_mb=limits.file_mb, nofile=limits.nofile, scratch=True)
     try:
         run_box = box.take(shape)  # usually warm: set up while the previous run ran
     except OSError as exc:

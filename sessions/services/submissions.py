@@ -16,6 +16,9 @@ from django.utils import timezone
 import sandbox
 from questions.models import Question
 from sessions.models import Round, Submission
+from sessions.services.run_queue import RunLimited, run_next_for, runs_admit, runs_lock_user
+
+__all__ = ["RunLimited", "submission_create", "submission_claim", "submission_execute", "submissions_recover"]
 
 logger = logging.getLogger(__name__)
 run_logger = logging.getLogger("interviewprep.runs")
@@ -23,24 +26,6 @@ run_logger = logging.getLogger("interviewprep.runs")
 # A run whose worker vanished is tried once more, then failed with a message.
 MAX_ATTEMPTS = 2
 RUNNER_UNAVAILABLE = "The code runner is unavailable right now; your code is saved, please try again in a moment."
-
-
-class RunLimited(ValidationError):
-    """Too many runs for now: the user gets a clear message and a 429, nothing is saved."""
-
-
-def _check_run_limits(user, now) -> None:
-    if user is None:
-        return
-    mine = Submission.objects.filter(user=user)
-    started = mine.filter(created_at__gte=now - timedelta(seconds=60)).count()
-    if started >= settings.RUN_RATE_PER_MINUTE:
-        raise RunLimited(
-            f"You have started {started} runs in the last minute, the most allowed. Wait a few seconds and try again."
-        )
-    waiting = mine.filter(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING]).count()
-    if waiting >= settings.RUN_MAX_QUEUED_PER_USER:
-        raise RunLimited(f"You already have {waiting} runs waiting for the runner; let them finish first.")
 
 
 def submission_create(
@@ -83,9 +68,12 @@ def submission_create(
             errors["language"] = "This question calls a function; answer it in Python or JavaScript."
     if errors:
         raise ValidationError(errors)
-    _check_run_limits(user, timezone.now())
 
     with transaction.atomic():
+        # Counted under the user's lock so concurrent requests cannot all pass (see run_queue).
+        if user is not None:
+            runs_lock_user(user.pk)
+        send_now = runs_admit(user=user, now=timezone.now())
         if round_question is not None:
             from sessions.services.rounds import answer_save  # rounds imports this module's siblings
 
@@ -100,7 +88,8 @@ def submission_create(
             source=source, stdin=stdin,
         )
         _touch_round(submission)
-        transaction.on_commit(lambda: _enqueue(submission.pk))
+        if send_now:  # otherwise the worker sends it when the user's current run finishes
+            transaction.on_commit(lambda: _enqueue(submission.pk))
     return submission
 
 
@@ -115,6 +104,13 @@ def _enqueue(submission_id: int) -> None:
             status=Submission.Status.ERROR, message=RUNNER_UNAVAILABLE, finished_at=timezone.now()
         )
         _touch_round(Submission.objects.only("round_question_id").get(pk=submission_id))
+
+
+def _send_next(user_id: int | None) -> None:
+    """The user's next held run goes to the sandbox queue once this transaction commits."""
+    next_id = run_next_for(user_id)
+    if next_id is not None:
+        transaction.on_commit(lambda: _enqueue(next_id))
 
 
 def _touch_round(submission: Submission) -> None:
@@ -145,9 +141,13 @@ def submission_execute(*, submission_id: int, worker: str = "") -> Submission | 
     except Exception:
         logger.exception("sandbox failed on submission %s", submission_id)
         outcome = {"verdict": "SE", "message": "The code runner failed unexpectedly; this is not your code's fault."}
-    Submission.objects.filter(pk=submission.pk, status=Submission.Status.RUNNING).update(
-        status=Submission.Status.DONE, finished_at=timezone.now(), **outcome
-    )
+    with transaction.atomic():
+        if submission.user_id is not None:
+            runs_lock_user(submission.user_id)
+        Submission.objects.filter(pk=submission.pk, status=Submission.Status.RUNNING).update(
+            status=Submission.Status.DONE, finished_at=timezone.now(), **outcome
+        )
+        _send_next(submission.user_id)
     _touch_round(submission)
     submission.refresh_from_db()
     _log_run(submission)
@@ -265,6 +265,7 @@ def submissions_recover(
             if not is_claim_alive(claim, started_at):
                 stale_ids.add(pk)
     stale = Submission.objects.filter(pk__in=stale_ids, status=Submission.Status.RUNNING)
+    failed_users = set(stale.filter(attempts__gte=MAX_ATTEMPTS).values_list("user_id", flat=True))
     failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Submission.Status.ERROR,
         finished_at=now,
@@ -272,6 +273,10 @@ def submissions_recover(
     )
     if failed:
         Round.objects.filter(questions__submissions__in=stale_ids).update(version=F("version") + 1)
+    for user_id in failed_users - {None}:  # their held runs would otherwise wait for the sweep
+        with transaction.atomic():
+            runs_lock_user(user_id)
+            _send_next(user_id)
     requeue_ids = list(stale.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
     requeued = Submission.objects.filter(pk__in=requeue_ids, status=Submission.Status.RUNNING).update(
         status=Submission.Status.QUEUED, worker=""
