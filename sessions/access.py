@@ -99,7 +99,9 @@ def get_round_question_for_user(user, round_id: int, number: int, *, roles=ANY_R
     )
     if round_question is None:
         raise Http404("No such question in this round.")
-    shown = questions_shown(stage_round, stage_round.role)
+    # The question on screen is shown by definition: the autosave, the hot path, asks nothing more.
+    on_screen = round_question.pk == stage_round.current_id
+    shown = None if on_screen else questions_shown(stage_round, stage_round.role)
     if shown is not None and round_question.pk not in shown:
         # Nothing of it, not even a save or a run: the candidate would learn what is coming.
         raise PermissionDenied("Your interviewer has not put this question on screen yet.")
