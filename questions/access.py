@@ -7,6 +7,9 @@ question rubrics are study material for signed-in users, with two exceptions:
   outside the rounds where they interview;
 - while a user is the candidate of an unfinished paired round, the questions of that round
   show them nowhere: not in the bank, not in a solo round or a session of their own.
+
+`can_view_answers` is the rule in the bank. Inside a round, `sessions.access.Visibility.answers_for`
+applies it together with the viewer's role there; every page, reveal, export and search asks that.
 """
 
 from questions.models import Question

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from sessions.models import InterviewSession, Round, RoundQuestion, Submission
+from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion, Submission
 
 
 class Role(enum.StrEnum):
@@ -99,6 +99,12 @@ def get_round_question_for_user(user, round_id: int, number: int, *, roles=ANY_R
     )
     if round_question is None:
         raise Http404("No such question in this round.")
+    # The question on screen is shown by definition: the autosave, the hot path, asks nothing more.
+    on_screen = round_question.pk == stage_round.current_id
+    shown = None if on_screen else questions_shown(stage_round, stage_round.role)
+    if shown is not None and round_question.pk not in shown:
+        # Nothing of it, not even a save or a run: the candidate would learn what is coming.
+        raise PermissionDenied("Your interviewer has not put this question on screen yet.")
     round_question.round = stage_round
     return round_question
 
@@ -122,7 +128,12 @@ class Visibility:
     - `answers`: model answers, what a strong answer shows, rubrics, every hint and constraint;
     - `scorecard`: the scorecard (a draft for its interviewer; a candidate only once released);
     - `notes_author_id`: whose notes and structured sheets they may read, or None;
-    - `interviewer_feedback`: the candidate's feedback on the interview, which both people in the round read.
+    - `interviewer_feedback`: the candidate's feedback on the interview, which both people in the round read;
+    - `withheld`: ids of questions (not round questions) whose interviewer-only text this viewer may not read
+      anywhere but as the candidate of this round: they are the candidate of an unfinished paired round on them;
+    - `shown`: ids of the round questions the viewer may see at all, or None for every one of them.
+
+    Ask `shows` and `answers_for` per question rather than reading the fields: they are the rule.
     """
 
     role: Role
@@ -130,20 +141,93 @@ class Visibility:
     scorecard: bool
     notes_author_id: int | None
     interviewer_feedback: bool
+    withheld: frozenset[int] = frozenset()
+    shown: frozenset[int] | None = None
+
+    def withholds(self, question_id: int) -> bool:
+        """Is this question's rubric text kept from the viewer here whatever their role (a live-candidate question)?"""
+        return question_id in self.withheld
+
+    def shows(self, round_question: RoundQuestion) -> bool:
+        """May the viewer see this question of the round at all (its title, prompt, answer, runs)?"""
+        return self.shown is None or round_question.pk in self.shown
+
+    def answers_for(self, round_question: RoundQuestion) -> bool:
+        """The one rule for interviewer-only text of one question in this round: its model answer, rubric,
+        and the hints and constraints not given. Role first, then the live-candidate rule of `questions.access`."""
+        return self.answers and self.shows(round_question) and round_question.question_id not in self.withheld
+
+    def given_for(self, round_question: RoundQuestion) -> bool:
+        """May the viewer read the hints and constraints this round gave its candidate on this question?
+
+        Its candidate may (they were given them); anyone else only where `answers_for` would not be
+        overruled by the live-candidate rule, so a round of one's own hands over nothing of a live round.
+        """
+        return self.shows(round_question) and round_question.question_id not in self.withheld
 
 
-def round_visibility(stage_round: Round, role: Role) -> Visibility:
+def questions_reached(stage_round: Round, *, events=None, questions=None) -> set[int]:
+    """Ids of the round's questions its candidate was shown: the first once the round started, each one
+    switched to, and the one on screen. `events` and `questions` may be prefetched rows of the round."""
+    if events is None:
+        switched = RoundEvent.objects.filter(
+            round=stage_round, kind=RoundEvent.Kind.SWITCH, round_question__isnull=False
+        ).values_list("round_question_id", flat=True)
+    else:
+        switched = [e.round_question_id for e in events if e.kind == RoundEvent.Kind.SWITCH]
+    reached = set(switched)
+    if stage_round.started_at is not None:
+        if questions is None:
+            reached.add(stage_round.questions.order_by("order").values_list("pk", flat=True).first())
+        else:
+            first = min(questions, key=lambda rq: rq.order, default=None)
+            reached.add(first.pk if first else None)
+    reached.add(stage_round.current_id)
+    reached.discard(None)
+    return reached
+
+
+def questions_shown(stage_round: Round, role: Role, *, events=None, questions=None) -> frozenset[int] | None:
+    """Ids of the round questions a viewer in `role` may see at all, or None for all of them.
+
+    A paired candidate sees a question only once the interviewer has put it on screen
+    (`questions_reached`), so until the round is over that is all they see of the round
+    (nothing before it starts). Once it is over, the round's questions are theirs to look back on.
+    """
+    if role != Role.CANDIDATE or stage_round.status == Round.Status.FINISHED:
+        return None
+    if stage_round.status == Round.Status.PENDING:
+        return frozenset()
+    return frozenset(questions_reached(stage_round, events=events, questions=questions))
+
+
+def round_visibility(
+    stage_round: Round, role: Role, *, viewer=None, live_ids: set[int] | None = None, events=None, questions=None
+) -> Visibility:
     """The one rule for interviewer-only text. A share link (for a mentor) views as the CANDIDATE role.
 
+    With `viewer` (or their `live_candidate_question_ids`, as `live_ids`, when looping over rounds) the
+    questions they are the live candidate of elsewhere are withheld; without, nobody's are (a share link).
+    `events` and `questions`: prefetched rows of the round, for `questions_reached`.
     `stage_round.scorecard` is read when the role is CANDIDATE; prefetch it when looping.
     """
+    withheld = frozenset()
+    # The candidate of this very round, while it runs, keeps what it gives them (and sees no answers anyway).
+    live_here = role == Role.CANDIDATE and stage_round.status != Round.Status.FINISHED
+    if not live_here and (viewer is not None or live_ids is not None):
+        from questions.access import live_candidate_question_ids
+
+        withheld = frozenset(live_ids if live_ids is not None else live_candidate_question_ids(viewer))
+    shown = questions_shown(stage_round, role, events=events, questions=questions)
     if role == Role.SOLO:
         return Visibility(
-            role, answers=True, scorecard=False, notes_author_id=stage_round.session.owner_id, interviewer_feedback=False
+            role, answers=True, scorecard=False, notes_author_id=stage_round.session.owner_id, interviewer_feedback=False,
+            withheld=withheld, shown=shown,
         )
     if role == Role.INTERVIEWER:
         return Visibility(
-            role, answers=True, scorecard=True, notes_author_id=stage_round.interviewer_id, interviewer_feedback=True
+            role, answers=True, scorecard=True, notes_author_id=stage_round.interviewer_id, interviewer_feedback=True,
+            withheld=withheld, shown=shown,
         )
     scorecard = stage_round.scorecard_or_none
     released = scorecard is not None and scorecard.released_at is not None
@@ -151,4 +235,5 @@ def round_visibility(stage_round: Round, role: Role) -> Visibility:
     return Visibility(
         role, answers=False, scorecard=released,
         notes_author_id=stage_round.interviewer_id if shared_notes else None, interviewer_feedback=True,
+        withheld=withheld, shown=shown,
     )

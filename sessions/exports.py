@@ -3,7 +3,9 @@
 Everything here is a read. Each round goes through `round_visibility` with the viewer's
 role in it, so an export never shows more than the review pages would: a paired
 candidate gets no model answers, rubric text, hints or constraints not given, draft
-feedback or notes unless the interviewer released them.
+feedback or notes unless the interviewer released them, and while the round runs only the
+questions put on screen; and nobody's own rounds show the interviewer-only text of a
+question they are the live candidate of elsewhere (`Visibility.answers_for`).
 
 `session_export` builds one structure that both the Markdown writer and the print
 template read, so the two formats cannot drift apart. `user_data` is the JSON document
@@ -20,6 +22,7 @@ from datetime import UTC, datetime
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from questions.access import live_candidate_question_ids
 from sessions.access import ANSWERING, Role, Visibility, round_role, round_visibility
 from sessions.models import (
     InterviewSession,
@@ -161,22 +164,6 @@ class SessionExport:
 SHOWING_EVENTS = (RoundEvent.Kind.REVEAL_HINT, RoundEvent.Kind.REVEAL_CONSTRAINT, RoundEvent.Kind.SWITCH)
 
 
-def questions_shown(stage_round: Round, role: Role, events) -> set[int] | None:
-    """Ids of the questions the viewer has been shown, or None for all of them.
-
-    A paired candidate sees a question only once the interviewer puts it on screen, so
-    until the round is over their export holds only those (none before it starts).
-    """
-    if role != Role.CANDIDATE or stage_round.status == Round.Status.FINISHED:
-        return None
-    if stage_round.status == Round.Status.PENDING:
-        return set()
-    first = min(stage_round.questions.all(), key=lambda rq: rq.order, default=None)
-    shown = {event.round_question_id for event in events if event.kind == RoundEvent.Kind.SWITCH}
-    shown |= {stage_round.current_id, first.pk if first else None}
-    return shown - {None}
-
-
 def _export_rounds_queryset():
     rounds = Round.objects.select_related(
         "stage", "scorecard", "interviewer_feedback", "interviewer__guest", "candidate__guest"
@@ -203,11 +190,12 @@ def _export_rounds_queryset():
 def session_export(session: InterviewSession, viewer) -> SessionExport:
     """The session as `viewer` may see it; rounds in which the viewer has no role are left out."""
     rounds = []
+    live_ids = live_candidate_question_ids(viewer)
     for stage_round in _export_rounds_queryset().filter(session=session).order_by("order"):
         stage_round.session = session
         role = round_role(viewer, stage_round)
         if role is not None:
-            rounds.append(_round_export(stage_round, role))
+            rounds.append(_round_export(stage_round, role, live_ids))
     return SessionExport(
         title=session.title,
         mode=session.get_mode_display(),
@@ -223,8 +211,9 @@ def _person(user) -> str:
     return display_name(user) if user is not None else "(someone not on this instance)"
 
 
-def _round_export(stage_round: Round, role: Role) -> RoundExport:
-    visible = round_visibility(stage_round, role)
+def _round_export(stage_round: Round, role: Role, live_ids: set[int]) -> RoundExport:
+    visible = round_visibility(stage_round, role, live_ids=live_ids, events=stage_round.showing_events,
+                               questions=stage_round.questions.all())
     finished = stage_round.status == Round.Status.FINISHED
     reveals = {}
     for event in stage_round.showing_events:
@@ -233,8 +222,7 @@ def _round_export(stage_round: Round, role: Role) -> RoundExport:
         sheet.round_question_id: sheet for sheet in stage_round.note_sheets.all()
         if visible.notes_author_id is not None and sheet.author_id == visible.notes_author_id
     }
-    shown = questions_shown(stage_round, role, stage_round.showing_events)
-    round_questions = [rq for rq in stage_round.questions.all() if shown is None or rq.pk in shown]
+    round_questions = [rq for rq in stage_round.questions.all() if visible.shows(rq)]
     questions = [
         _question_export(rq, visible, finished=finished, reveals=reveals, sheet=sheets.get(rq.pk))
         for rq in round_questions
@@ -267,7 +255,7 @@ def _round_export(stage_round: Round, role: Role) -> RoundExport:
     if visible.scorecard:
         scorecard = stage_round.scorecard_or_none
         if scorecard is not None:
-            items = _scorecard_items(stage_round, scorecard)
+            items = _scorecard_items(stage_round, scorecard, visible)
             export.scorecard = ScorecardExport(
                 # Released: the items rated (unreached questions may be left out); a draft shows what is left.
                 rows=[(text, RATING_LABELS.get(rating, "")) for _, text, rating in items
@@ -314,12 +302,15 @@ def _question_export(rq: RoundQuestion, visible: Visibility, *, finished: bool, 
             for i, item in enumerate(items)
         ]
 
-    all_hints = ladder(hints, rq.hints_revealed, hint_offsets)
-    all_constraints = ladder(constraints, rq.constraints_revealed, constraint_offsets)
+    # What was given stays hidden too where the live-candidate rule withholds the question (`given_for`).
+    given = visible.given_for(rq)
+    all_hints = ladder(hints, rq.hints_revealed, hint_offsets) if given else []
+    all_constraints = ladder(constraints, rq.constraints_revealed, constraint_offsets) if given else []
     # Interviewers read everything at any time; a solo user once the round is over, as the round page allows
     # (a model answer they revealed, already during the round).
-    everything = visible.answers and (visible.role == Role.INTERVIEWER or finished)
-    show_answer = everything or (visible.answers and rq.model_answer_revealed_at is not None)
+    answers = visible.answers_for(rq)
+    everything = answers and (visible.role == Role.INTERVIEWER or finished)
+    show_answer = everything or (answers and rq.model_answer_revealed_at is not None)
     behavioural = question.kind == question.Kind.BEHAVIORAL
     model_answer = (question.strong_answer if behavioural else question.model_answer) if show_answer else ""
     return QuestionExport(
@@ -366,13 +357,19 @@ def _sheet_export(sheet: NoteSheet | None) -> SheetExport | None:
     )
 
 
-def _scorecard_items(stage_round: Round, scorecard: Scorecard | None) -> list[tuple[str, str, str]]:
-    """What the scorecard rates, from prefetched rows: (key, text, rating); keys as `scorecard_items` makes them."""
+WITHHELD = "(hidden while you are the candidate of a round on this question)"
+
+
+def _scorecard_items(stage_round: Round, scorecard: Scorecard | None, visible: Visibility) -> list[tuple[str, str, str]]:
+    """What the scorecard rates, from prefetched rows: (key, text, rating); keys as `scorecard_items` makes them.
+
+    A question's rubric text is withheld where `visible` withholds the question (the live-candidate rule)."""
     items = []
     if stage_round.stage:
         items += [(f"stage:{item.pk}", item.text) for item in stage_round.stage.rubric_items.all()]
     for rq in stage_round.questions.all():
-        items += [(f"question:{item.pk}", item.text) for item in rq.question.rubric_items.all()]
+        withheld = visible.withholds(rq.question_id)
+        items += [(f"question:{item.pk}", WITHHELD if withheld else item.text) for item in rq.question.rubric_items.all()]
     ratings = scorecard.ratings if scorecard else {}
     return [(key, text, ratings.get(key, "")) for key, text in items]
 
@@ -612,6 +609,7 @@ def _user_data_sessions(user):
 def user_data(user, *, now: datetime | None = None) -> dict:
     """Every session `user` took part in, with what they may read of each round, as a JSON-ready dict."""
     now = now or timezone.now()
+    live_ids = live_candidate_question_ids(user)
     sessions = []
     for session in _user_data_sessions(user):
         rounds = []
@@ -619,7 +617,7 @@ def user_data(user, *, now: datetime | None = None) -> dict:
             stage_round.session = session
             role = round_role(user, stage_round)
             if role is not None:
-                rounds.append(_round_data(stage_round, role, user))
+                rounds.append(_round_data(stage_round, role, user, live_ids))
         sessions.append({
             "id": session.pk,
             "title": session.title,
@@ -639,10 +637,10 @@ def user_data(user, *, now: datetime | None = None) -> dict:
     }
 
 
-def _round_data(stage_round: Round, role: Role, user) -> dict:
-    visible = round_visibility(stage_round, role)
-    shown = questions_shown(stage_round, role, stage_round.events.all())
-    round_questions = [rq for rq in stage_round.questions.all() if shown is None or rq.pk in shown]
+def _round_data(stage_round: Round, role: Role, user, live_ids: set[int]) -> dict:
+    visible = round_visibility(stage_round, role, live_ids=live_ids, events=stage_round.events.all(),
+                               questions=stage_round.questions.all())
+    round_questions = [rq for rq in stage_round.questions.all() if visible.shows(rq)]
     orders = {rq.pk: rq.order for rq in round_questions}
     keys = rubric_keys(stage_round)
     data = {
@@ -671,6 +669,8 @@ def _round_data(stage_round: Round, role: Role, user) -> dict:
                 "offset_seconds": event.offset_seconds,
             }
             for event in stage_round.events.all()
+            # Events on a question the viewer may not see yet (a constraint given ahead) are left out with it.
+            if event.round_question_id is None or event.round_question_id in orders
         ],
         "notes": [],
         "note_sheets": [],
@@ -717,7 +717,7 @@ def _round_data(stage_round: Round, role: Role, user) -> dict:
         ]
     scorecard = stage_round.scorecard_or_none if visible.scorecard else None
     if scorecard is not None:
-        texts = {key: text for key, text, _ in _scorecard_items(stage_round, None)}
+        texts = {key: text for key, text, _ in _scorecard_items(stage_round, None, visible)}
         data["scorecard"] = {
             "ratings": [
                 {"item": portable, "text": texts[key], "rating": scorecard.ratings[key]}

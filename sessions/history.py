@@ -17,7 +17,7 @@ from datetime import date
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from sessions.access import Role, round_role
-from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundQuestion
+from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion
 from sessions.services.paired import display_name
 
 SOLO, PAIRED = InterviewSession.Mode.SOLO, InterviewSession.Mode.PAIRED
@@ -79,6 +79,20 @@ def readable_notes(user) -> Q:
     return own | shared
 
 
+def visible_round_questions(user) -> Q:
+    """Round questions `user` may see at all, as a filter on RoundQuestion: `Visibility.shows` as a query.
+
+    Everything except, in an unfinished paired round where `user` is the candidate, the questions
+    not put on screen yet (`sessions.access.questions_reached`: the first once started, each one
+    switched to, the one on screen). A test checks the two agree.
+    """
+    live_candidate = Q(round__session__mode=PAIRED, round__candidate=user) & ~Q(round__status=FINISHED)
+    switched = RoundEvent.objects.filter(round_question=OuterRef("pk"), kind=RoundEvent.Kind.SWITCH)
+    earlier = RoundQuestion.objects.filter(round=OuterRef("round"), order__lt=OuterRef("order"))
+    first_once_started = ~Q(round__status=Round.Status.PENDING) & ~Exists(earlier)
+    return ~live_candidate | Q(round__current=F("pk")) | Exists(switched) | first_once_started
+
+
 def history_sessions(user, filters: HistoryFilters) -> QuerySet[InterviewSession]:
     """The sessions `user` took part in that pass `filters`, newest first, one row each."""
     sessions = participant_sessions(user)
@@ -128,8 +142,8 @@ def _filter_outcome(sessions, rounds, outcome: str):
 
 
 def _matches(user, word: str) -> Q:
-    """One search word: in the session's title, a question's title or prompt, or a note the user may read."""
-    in_question = RoundQuestion.objects.filter(round__session=OuterRef("pk")).filter(
+    """One search word: in the session's title, a question's title or prompt the user may see, or a note they may read."""
+    in_question = RoundQuestion.objects.filter(visible_round_questions(user), round__session=OuterRef("pk")).filter(
         Q(question__title__icontains=word) | Q(question__prompt__icontains=word)
     )
     in_note = Note.objects.filter(readable_notes(user), round__session=OuterRef("pk"), body__icontains=word)

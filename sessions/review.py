@@ -117,20 +117,10 @@ def _note_rows(notes: list[Note]) -> list[NoteRow]:
     ]
 
 
-def _withheld_questions(user, role: Role) -> set[int]:
-    """Questions whose hints, constraints, answers and rubric stay hidden from this viewer of this round.
-
-    The rule of `questions.access`: while a user is the candidate of an unfinished paired round, its
-    questions show them nothing anywhere else. What this round gave its own candidate stays theirs.
-    """
-    if user is None or role == Role.CANDIDATE:
-        return set()
-    return live_candidate_question_ids(user)
-
-
-def _mark_given(round_question: RoundQuestion, withheld: set[int] = frozenset()) -> None:
-    """What of the hint ladder and the follow-up constraints the candidate was given (from prefetches)."""
-    round_question.withheld = round_question.question_id in withheld
+def _mark_given(round_question: RoundQuestion, visible: Visibility) -> None:
+    """What of the hint ladder and the follow-up constraints the candidate was given (from prefetches), and
+    whether the viewer may read it (`Visibility.given_for`: the live-candidate rule may withhold it)."""
+    round_question.withheld = not visible.given_for(round_question)
     round_question.given_hints = list(round_question.question.hints.all())[: round_question.hints_revealed]
     round_question.given_constraints = list(round_question.question.constraints.all())[
         : round_question.constraints_revealed
@@ -143,32 +133,35 @@ def _mark_given(round_question: RoundQuestion, withheld: set[int] = frozenset())
 def round_replay(stage_round: Round, role: Role, *, user=None) -> dict:
     """The whole timeline of one round as `user` (None: a share link's mentor) in `role` may see it, for JSON."""
     now = timezone.now()
-    visible = round_visibility(stage_round, role)
-    withheld = _withheld_questions(user, role)
-    questions = list(
+    events = list(RoundEvent.objects.filter(round=stage_round))
+    all_questions = list(
         RoundQuestion.objects.filter(round=stage_round)
         .select_related("question")
         .prefetch_related("question__hints", "question__constraints")
         .order_by("order")
     )
+    visible = round_visibility(stage_round, role, viewer=user, events=events, questions=all_questions)
+    # A live round's candidate replays only the questions put on screen so far, and what happened on them.
+    questions = [rq for rq in all_questions if visible.shows(rq)]
     by_id = {rq.pk: rq for rq in questions}
     for rq in questions:
-        _mark_given(rq, withheld)
+        _mark_given(rq, visible)
+    events = [e for e in events if e.round_question_id is None or e.round_question_id in by_id]
     snapshots = [
         SnapshotRow(id=s["id"], round_question_id=s["round_question_id"], field=s["field"], content=s["content"],
                     offset=s["offset_seconds"])
-        for s in Snapshot.objects.filter(round_question__round=stage_round)
+        for s in Snapshot.objects.filter(round_question__in=list(by_id))
         .values("id", "round_question_id", "field", "content", "offset_seconds")
     ]
     notes = []
     if visible.notes_author_id:
-        notes = list(Note.objects.filter(round=stage_round, author_id=visible.notes_author_id))
+        notes = [note for note in Note.objects.filter(round=stage_round, author_id=visible.notes_author_id)
+                 if note.round_question_id is None or note.round_question_id in by_id]
     timeline = build_timeline(
         clock=_clock(stage_round, now),
         snapshots=snapshots,
         submissions=_run_rows(by_id),
-        events=_event_rows(list(RoundEvent.objects.filter(round=stage_round)), by_id,
-                           imported=stage_round.session.is_imported),
+        events=_event_rows(events, by_id, imported=stage_round.session.is_imported),
         notes=_note_rows(notes),
         has_coding=any(rq.question.kind == Question.Kind.CODING for rq in questions),
     )
@@ -210,7 +203,7 @@ def session_review(session: InterviewSession, *, user=None, shared_by: int | Non
     ).order_by("order")
     if shared_by is not None:
         rounds_query = rounds_query.filter(**shared_rounds_filter(session, shared_by))
-    withheld = set() if user is None else live_candidate_question_ids(user)
+    live_ids = None if user is None else live_candidate_question_ids(user)
     rounds = []
     for stage_round in rounds_query:
         stage_round.session = session
@@ -218,8 +211,6 @@ def session_review(session: InterviewSession, *, user=None, shared_by: int | Non
         if role is None:
             continue
         stage_round.role = role
-        stage_round.visibility = round_visibility(stage_round, role)
-        stage_round.withheld = set() if role == Role.CANDIDATE else withheld
         rounds.append(stage_round)
     round_ids = [r.pk for r in rounds]
 
@@ -237,6 +228,12 @@ def session_review(session: InterviewSession, *, user=None, shared_by: int | Non
     events = defaultdict(list)
     for event in RoundEvent.objects.filter(round_id__in=round_ids).order_by("offset_seconds", "id"):
         events[event.round_id].append(event)
+    all_questions = defaultdict(list)
+    for rq in questions:
+        all_questions[rq.round_id].append(rq)
+    for stage_round in rounds:
+        stage_round.visibility = round_visibility(stage_round, stage_round.role, live_ids=live_ids,
+                                                  events=events[stage_round.pk], questions=all_questions[stage_round.pk])
     edits = {
         row["round_question_id"]: row
         for row in Snapshot.objects.filter(round_question__round_id__in=round_ids)
@@ -250,11 +247,10 @@ def session_review(session: InterviewSession, *, user=None, shared_by: int | Non
         for sheet in NoteSheet.objects.filter(visible_filter):
             sheets[sheet.round_id][sheet.round_question_id] = sheet
 
-    by_round = defaultdict(list)
-    for rq in questions:
-        by_round[rq.round_id].append(rq)
     for stage_round in rounds:
-        _round_review(stage_round, by_round[stage_round.pk], stage_rubric[stage_round.stage_id],
+        # A live round's candidate: only the questions put on screen so far.
+        shown = [rq for rq in all_questions[stage_round.pk] if stage_round.visibility.shows(rq)]
+        _round_review(stage_round, shown, stage_rubric[stage_round.stage_id],
                       events[stage_round.pk], edits, notes[stage_round.pk], sheets[stage_round.pk], now)
     return {
         "session": session,
@@ -282,8 +278,8 @@ def _round_review(stage_round, questions, stage_rubric, events, edits, notes, sh
     first_change = last_change = first_run = first_pass = None
     for rq in questions:
         rq.round = stage_round
-        _mark_given(rq, stage_round.withheld)
-        rq.show_answers = visible.answers and not rq.withheld
+        _mark_given(rq, visible)
+        rq.show_answers = visible.answers_for(rq)
         rq.hint_rows = _given_with_stamps(rq.given_hints, reveals[(rq.pk, RoundEvent.Kind.REVEAL_HINT)])
         rq.constraint_rows = _given_with_stamps(rq.given_constraints, reveals[(rq.pk, RoundEvent.Kind.REVEAL_CONSTRAINT)])
         if rq.withheld:

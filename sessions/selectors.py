@@ -90,6 +90,8 @@ def round_page_context(stage_round: Round, q: str | None) -> dict | None:
     hints, hints_total = _revealed_hints(current)
     role = getattr(stage_round, "role", Role.SOLO)
     answers_hidden = role == Role.SOLO and question.pk in live_candidate_question_ids(stage_round.session.owner)
+    if answers_hidden:  # what was given before counts too: the live round's question shows nothing here
+        revealed, hints = [], []
     latest = (
         Submission.objects.filter(round_question=current).order_by("-created_at", "-id").first()
         if question.is_coding else None
@@ -143,8 +145,11 @@ def interview_page_context(stage_round: Round, q: str | None = None) -> dict:
     now = timezone.now()
     revealed, constraints_total = _revealed_constraints(current)
     hints = list(current.question.hints.all())
+    constraints_all = list(current.question.constraints.all())
     # Edge case: the interviewer is meanwhile the candidate of another paired round on this question.
     answers_hidden = current.question_id in live_candidate_question_ids(stage_round.interviewer)
+    if answers_hidden:  # the panels render on their own too (after a reveal, the constraints poll)
+        hints, constraints_all, revealed = [], [], []
     return {
         "answers_hidden": answers_hidden,
         "round": stage_round,
@@ -156,7 +161,7 @@ def interview_page_context(stage_round: Round, q: str | None = None) -> dict:
         "now": now,
         "remaining": stage_round.remaining_seconds(now),
         "candidate_name": display_name(stage_round.candidate),
-        "constraints_all": list(current.question.constraints.all()),
+        "constraints_all": constraints_all,
         "constraints_revealed": revealed,
         "constraints_total": constraints_total,
         "hints_all": hints,
@@ -233,10 +238,9 @@ def round_summary(stage_round: Round, user) -> dict:
         item.rating = stage_round.self_assessment.get(str(item.pk))
     session = stage_round.session
     next_round = session.rounds.filter(order__gt=stage_round.order).order_by("order").first()
-    visible = round_visibility(stage_round, role)
-    hidden = live_candidate_question_ids(user) if visible.answers else set()
+    visible = round_visibility(stage_round, role, viewer=user)
     for rq in questions:
-        rq.show_answers = visible.answers and rq.question_id not in hidden
+        rq.show_answers = visible.answers_for(rq)
     scorecard = Scorecard.objects.filter(round=stage_round).first() if visible.scorecard else None
     shared_notes = []
     if role == Role.CANDIDATE and visible.notes_author_id:
@@ -253,7 +257,7 @@ def round_summary(stage_round: Round, user) -> dict:
         # Interviewer-only text on this page: model answers, rubrics, hints not given, the draft scorecard.
         "show_answers": visible.answers,
         "scorecard": scorecard,
-        "scorecard_rows": scorecard_rows(stage_round, scorecard) if scorecard else [],
+        "scorecard_rows": scorecard_rows(stage_round, scorecard, hidden_for=user) if scorecard else [],
         "shared_notes": shared_notes,
         "interviewer_feedback": InterviewerFeedback.objects.filter(round=stage_round).first()
         if visible.interviewer_feedback else None,

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sessions.access import questions_reached
 from sessions.models import InterviewerFeedback, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard
 from sessions.note_templates import template_for
 from sessions.services.import_rules import require_live_round
@@ -158,19 +159,6 @@ class ScorecardSection:
     heading: str
     items: list[tuple[str, str]]  # (key, rubric text)
     optional: bool  # a question the round never reached: rating it is up to the interviewer
-
-
-def questions_reached(round: Round) -> set[int]:
-    """Ids of the round's questions the candidate was shown: the first, each one switched to, the one on screen."""
-    reached = set(
-        RoundEvent.objects.filter(round=round, kind=RoundEvent.Kind.SWITCH, round_question__isnull=False)
-        .values_list("round_question_id", flat=True)
-    )
-    if round.started_at is not None:
-        reached.add(round.questions.order_by("order").values_list("pk", flat=True).first())
-    reached.add(round.current_id)
-    reached.discard(None)
-    return reached
 
 
 def scorecard_sections(round: Round) -> list[ScorecardSection]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 import sandbox
 from questions.access import live_candidate_question_ids
 from questions.models import InterviewLoop, Question, Stage
+from sessions.access import questions_reached
 from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion, Snapshot
 from sessions.services import import_rules  # the module: it imports this one's RoundClosed
 
@@ -33,6 +34,11 @@ RECENT_DAYS = 14
 
 class RoundClosed(ValidationError):
     """The round is over (or paused): the change is refused with a message, nothing saved."""
+
+
+class Withheld(ValidationError):
+    """The change would show the user what they may not see yet (a question not on screen, a live
+    round's answers): refused with a message, nothing saved."""
 
 
 # ---------------------------------------------------------------- starting
@@ -310,6 +316,7 @@ def answer_save(*, round_question: RoundQuestion, values: dict[str, str], now: d
     now = now or timezone.now()
     stage_round = round_question.round
     _require_running(stage_round, now)
+    _require_shown(round_question)
     errors = {}
     clean: dict[str, str] = {}
     for name, value in values.items():
@@ -344,6 +351,15 @@ def answer_save(*, round_question: RoundQuestion, values: dict[str, str], now: d
     for name in changed:
         setattr(round_question, name, clean[name])
     return changed
+
+
+def _require_shown(round_question: RoundQuestion) -> None:
+    """A paired candidate answers (saves, runs) only the questions the interviewer has put on screen."""
+    stage_round = round_question.round
+    if round_question.pk == stage_round.current_id or stage_round.session.mode != InterviewSession.Mode.PAIRED:
+        return
+    if round_question.pk not in questions_reached(stage_round):
+        raise Withheld("Your interviewer has not put this question on screen yet; nothing was saved.")
 
 
 def _snapshot(round_question: RoundQuestion, field: str, content: str, offset: float) -> None:
@@ -392,16 +408,18 @@ def model_answer_reveal(*, round_question: RoundQuestion, now: datetime | None =
 
 
 def _require_answers_allowed(user, round_question: RoundQuestion) -> None:
+    """`user` is about to read interviewer-only text of the question: not while they are its live candidate."""
     if round_question.question_id in live_candidate_question_ids(user):
-        raise ValidationError(
-            "You are the candidate of a paired round on this question right now, so its answers stay hidden "
-            "until that round ends."
+        raise Withheld(
+            "You are the candidate of a paired round on this question right now, so its answers, hints and "
+            "constraints stay hidden until that round ends."
         )
 
 
 def constraint_reveal_next(*, round_question: RoundQuestion, now: datetime | None = None) -> RoundQuestion:
     now = now or timezone.now()
     _require_running(round_question.round, now)
+    _require_answers_allowed(_giver(round_question.round), round_question)
     total = round_question.question.constraints.count()
     if round_question.constraints_revealed >= total:
         raise ValidationError("Every follow-up constraint is already shown.")
@@ -413,9 +431,7 @@ def hint_reveal_next(*, round_question: RoundQuestion, now: datetime | None = No
     """The next rung of the hint ladder: asked for by a solo user, or given by an interviewer."""
     now = now or timezone.now()
     _require_running(round_question.round, now)
-    stage_round = round_question.round
-    giver = stage_round.interviewer if stage_round.session.mode == InterviewSession.Mode.PAIRED else stage_round.session.owner
-    _require_answers_allowed(giver, round_question)
+    _require_answers_allowed(_giver(round_question.round), round_question)
     total = round_question.question.hints.count()
     before = round_question.hints_revealed
     if before >= total:
@@ -426,6 +442,11 @@ def hint_reveal_next(*, round_question: RoundQuestion, now: datetime | None = No
         _event(round_question.round, RoundEvent.Kind.REVEAL_HINT, now, round_question=round_question,
                detail=f"hint {before + 1}")
     return round_question
+
+
+def _giver(stage_round: Round):
+    """Who hands out hints and constraints: the interviewer of a paired round, the owner of a solo one."""
+    return stage_round.interviewer if stage_round.session.mode == InterviewSession.Mode.PAIRED else stage_round.session.owner
 
 
 def _reveal_constraints(round_question: RoundQuestion, *, upto: int, now: datetime) -> None:
@@ -454,10 +475,15 @@ def _deliver_scheduled_constraints(round: Round, now: datetime) -> None:
         )
         round._design_questions = design
     elapsed = round.elapsed_seconds(now)
+    withheld = None  # looked up only when something is due: this runs on every request of the round
     for round_question in design:
         total = round_question.constraint_count
         due = min(total, int(elapsed // (round.duration_seconds / (total + 1)))) if total else 0
         if due > round_question.constraints_revealed:
+            if withheld is None:
+                withheld = live_candidate_question_ids(round.session.owner)
+            if round_question.question_id in withheld:
+                continue  # not to an owner who is the live candidate of a paired round on it (`questions.access`)
             round_question.round = round
             _reveal_constraints(round_question, upto=due, now=now)
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from sessions.models import Round
-from sessions.services.rounds import RoundClosed
+from sessions.services.rounds import RoundClosed, Withheld
 from sessions.services.submissions import RunLimited
 
 ROUND_TEMPLATE = "sessions/round.html"
@@ -31,10 +31,13 @@ def with_clock(response, stage_round: Round):
 def refused(request, stage_round: Round, error: ValidationError, *, target: str = "#round-message"):
     """A refused change: the message goes to the page's message area, nothing was saved.
 
-    429 for too many runs, 409 when the round's state forbids it, 400 for bad input.
+    429 for too many runs, 409 when the round's state forbids it, 403 when it would show what the
+    user may not see yet, 400 for bad input.
     """
     if isinstance(error, RunLimited):
         status = 429
+    elif isinstance(error, Withheld):
+        status = 403
     elif isinstance(error, RoundClosed):
         status = 409
     else:

@@ -343,7 +343,7 @@ def test_the_markdown_export_takes_a_fixed_number_of_queries(owner, partner, min
         judged_run(owner, swapped.questions.select_related("question").first(), kind="run", passed=1, total=1,
                    minute=minute)
         note_services.note_save(round=fresh(swapped), author=partner, body=f"Note {minute}", now=at(minute))
-    assert queries_of(session_markdown, session, partner) == few <= 12
+    assert queries_of(session_markdown, session, partner) == few <= 13  # one more: the viewer's live-candidate questions
 
 
 @pytest.mark.django_db
@@ -352,7 +352,7 @@ def test_user_data_takes_a_fixed_number_of_queries(owner, partner, mini_pack):
     few = queries_of(user_data, None, owner)
     build_paired(owner, partner, release=True)
     build_paired(owner, partner, share_notes=True)
-    assert queries_of(user_data, None, owner) == few <= 11
+    assert queries_of(user_data, None, owner) == few <= 12  # one more: the viewer's live-candidate questions
 
 
 # ---------------------------------------------------------------- the JSON document

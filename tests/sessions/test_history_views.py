@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from questions.models import InterviewLoop, Question, Stage
 from sessions.access import round_role, round_visibility
-from sessions.history import readable_notes
-from sessions.models import InterviewSession, Note, NoteSheet, Round
+from sessions.history import participant_sessions, readable_notes, visible_round_questions
+from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundQuestion
 from sessions.services import notes as note_services
 from sessions.services import paired as paired_services
 from sessions.services import rounds as round_services
@@ -289,6 +289,34 @@ def test_the_search_rule_for_notes_agrees_with_round_visibility(owner, partner, 
                 if role is not None and round_visibility(row.round, role).notes_author_id == row.author_id:
                     expected.add(row.pk)
             assert set(model.objects.filter(readable_notes(user)).values_list("pk", flat=True)) == expected
+
+
+@pytest.mark.django_db
+def test_the_search_rule_for_questions_agrees_with_round_visibility(owner, partner, outsider, mini_pack):
+    """Every (user, round question) pair: searched exactly when round_visibility shows the user the question."""
+    screen = Stage.objects.get(slug="screen")
+    picked = [Question.objects.get(slug=slug) for slug in ("bayes", "design-feed", "sum-two")]
+    live = paired_services.paired_session_create(interviewer=owner, stage=screen, questions=picked)
+    waiting = paired_services.paired_session_create(interviewer=owner, stage=screen, questions=picked[:2])
+    for session in (live, waiting):
+        _, token = paired_services.invite_create(session=session)
+        paired_services.invite_accept(token=token, user=partner)
+    live_round = round_services.round_start(round=live.rounds.get())
+    round_services.question_switch(round_question=live_round.questions.get(order=2))  # the second one skipped
+    paired(partner, owner, "sum-two", "2026-05-02")  # over
+    solo(owner, "bayes", "2026-05-03", end=False)
+    rows = list(RoundQuestion.objects.select_related("round__session"))
+    for user in (owner, partner, outsider):
+        expected = set()
+        for rq in rows:
+            role = round_role(user, rq.round)
+            if role is not None and round_visibility(rq.round, role).shows(rq):
+                expected.add(rq.pk)
+        found = RoundQuestion.objects.filter(visible_round_questions(user), round__session__in=participant_sessions(user))
+        assert set(found.values_list("pk", flat=True)) == expected, user
+        if user == partner:  # the live round's skipped question and the waiting round's: not shown yet
+            hidden = {rq.pk for rq in rows if rq.round.session_id in (live.pk, waiting.pk)} - expected
+            assert hidden == {live_round.questions.get(order=1).pk, *waiting.rounds.get().questions.values_list("pk", flat=True)}
 
 
 # ---------------------------------------------------------------- bad input

@@ -55,6 +55,7 @@ from sessions.models import (
     Snapshot,
     Submission,
 )
+from sessions.access import questions_reached
 from sessions.selectors import live_state
 from sessions.services import notes as note_services
 from sessions.services import paired as paired_services
@@ -365,8 +366,9 @@ LIVE = [
     ("answer_save", "HX-POST", "302 404 200 403 403"),
     ("run_code", "POST", "302 404 302 403 403"),
     ("run_code", "HX-POST", "302 404 202 403 403"),
-    ("constraints_panel", "GET", "302 404 302 302 302"),  # without HTMX: the round page
-    ("constraints_panel", "HX-GET", "302 404 200 200 200"),
+    # design-feed is not on screen yet: its candidate sees nothing of it, not even the constraint given ahead.
+    ("constraints_panel", "GET", "302 404 403 302 302"),  # without HTMX: the round page
+    ("constraints_panel", "HX-GET", "302 404 403 200 200"),
     ("reveal_answer", "POST", "302 404 403 403 403"),  # solo rounds only
     ("next_constraint", "POST", "302 404 403 302 302"),
     ("next_constraint", "HX-POST", "302 404 403 200 200"),
@@ -645,13 +647,16 @@ def test_the_swapped_interviewer_sees_their_round_and_the_owner_does_not(make_wo
 @pytest.mark.django_db
 def test_the_live_candidate_sees_no_marker_whichever_question_is_on_screen(make_world):
     world = make_world("live")
+    design_feed = RoundQuestion.objects.get(round=world.first, question__slug="design-feed")
     for round_question in world.first.questions.select_related("question", "round__session"):
         round_services.question_switch(round_question=round_question)
         world.first = _fresh(world.first)
         for raw_name, method in [("round_page", "GET"), ("round_live", "HX-GET"), ("round_clock", "HX-GET"),
                                  ("constraints_panel", "HX-GET")]:
             response = _send(world, "candidate", raw_name, method)
-            assert response.status_code == 200, (round_question.question.slug, raw_name)
+            # The constraints panel is design-feed's: refused until the interviewer has put it on screen.
+            shown = raw_name != "constraints_panel" or design_feed.pk in questions_reached(world.first)
+            assert response.status_code == (200 if shown else 403), (round_question.question.slug, raw_name)
             assert _leaks(world, "candidate", response) == [], (round_question.question.slug, raw_name)
 
 
