@@ -199,6 +199,31 @@ SUBMISSION_STALE_AFTER_S = env_int("SUBMISSION_STALE_AFTER_S", 300, minimum=10)
 # a machine without the sandbox can switch it off to load packs by structure alone.
 PACK_VERIFY_REFERENCE = env_bool("PACK_VERIFY_REFERENCE", True)
 
+# Throttles (log-in, sign-up, autosave) count in the `throttle` cache, which every web process must
+# share: Redis when CACHE_URL names one, else a table in the database (`manage.py createcachetable`).
+_cache_url = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "interviewprep_throttle",
+          "OPTIONS": {"MAX_ENTRIES": 100_000}},
+}
+# How many proxies in front of the app append to X-Forwarded-For (0: ignore the header, use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Failed log-ins (and wrong current passwords) allowed per username and per address in a window.
+LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+LOGIN_FAILURE_WINDOW_S = env_int("LOGIN_FAILURE_WINDOW_S", 15 * 60, minimum=1)
+SIGNUPS_PER_ADDRESS = env_int("SIGNUPS_PER_ADDRESS", 10, minimum=1)
+SIGNUP_WINDOW_S = env_int("SIGNUP_WINDOW_S", 3600, minimum=1)
+# Autosaves per user: a burst, then a steady rate (the editor saves at most about 4 a second).
+AUTOSAVE_RATE_PER_S = env_float("AUTOSAVE_RATE_PER_S", 10.0, minimum=0.001)
+AUTOSAVE_BURST = env_int("AUTOSAVE_BURST", 30, minimum=1)
+# Replay history (snapshot text) kept per round and per user; past it the answer is still saved.
+SNAPSHOT_BYTES_PER_ROUND = env_int("SNAPSHOT_BYTES_PER_ROUND", 64 * 1024 * 1024, minimum=1024)
+SNAPSHOT_BYTES_PER_USER = env_int("SNAPSHOT_BYTES_PER_USER", 512 * 1024 * 1024, minimum=1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
