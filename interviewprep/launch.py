@@ -32,6 +32,7 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
 
     _manage("migrate", "--no-input")
+    _manage("createcachetable")  # the throttles' table, when CACHE_URL names no Redis
     _manage("load_pack", str(DEFAULT_PACK))
     subprocess.run([sys.executable, "-m", "sandbox", "check"], cwd=BASE_DIR)
 
