@@ -114,11 +114,16 @@ def snapshot_room_release(*, round_id: int, snapshots) -> None:
         Round.objects.filter(pk=round_id).update(snapshot_bytes=Greatest(F("snapshot_bytes") - freed, 0))
 
 
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.4g} {unit}"
+    return f"{n} bytes"
+
+
 def history_full_message() -> str:
-    per_round = settings.SNAPSHOT_BYTES_PER_ROUND // (1024 * 1024)
-    per_user = settings.SNAPSHOT_BYTES_PER_USER // (1024 * 1024)
     return (
         "Your answer is saved, but the replay history is full (at most "
-        f"{per_round} MB a round and {per_user} MB for all your rounds), so later edits are not "
-        "recorded for the replay."
+        f"{_size(settings.SNAPSHOT_BYTES_PER_ROUND)} a round and {_size(settings.SNAPSHOT_BYTES_PER_USER)} for all "
+        "your rounds), so later edits are not recorded for the replay."
     )

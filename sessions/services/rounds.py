@@ -27,7 +27,7 @@ from sessions.services.answer_limits import (  # noqa: F401 (MAX_ANSWER_BYTES: o
 )
 
 # Snapshots kept per answer field. Reaching it thins the field's history to half, spread
-# evenly over the time it covers (see _snapshots_thin).
+# evenly over the time it covers (see _snapshots_thin). Their bytes are capped too (answer_limits).
 MAX_SNAPSHOTS_PER_FIELD = 2000
 # Questions answered within this many days are drawn only when nothing fresher is left.
 RECENT_DAYS = 14
