@@ -4,6 +4,8 @@ Views parse input, get their objects through `sessions.access` (which checks the
 role in the round), call a service and render; fragments are `{% partialdef %}` blocks.
 """
 
+import math
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -150,7 +152,7 @@ def answer_save(request, round_id: int, number: int):
     wait = autosave_wait(request.user)
     if wait:
         response = refused(request, round_question.round, AutosaveLimited(AUTOSAVE_TOO_FAST))
-        response["Retry-After"] = str(max(1, round(wait)))
+        response["Retry-After"] = str(math.ceil(wait))  # whole seconds, never before the token is back
         return response
     # Every answer field sent is passed on, so one that is not of this question's kind is refused.
     fields = ("language", *round_question.ANSWER_FIELDS)
