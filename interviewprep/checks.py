@@ -37,3 +37,18 @@ def check_run_limits(app_configs=None, **kwargs):
     if settings.RUN_MEMORY_LIMIT_MB > settings.RUN_MAX_MEMORY_LIMIT_MB:
         errors.append(Error("RUN_MEMORY_LIMIT_MB is above RUN_MAX_MEMORY_LIMIT_MB.", id="interviewprep.E003"))
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_throttle_cache_is_shared(app_configs=None, **kwargs):
+    """A per-process cache would give each web process its own count of failed log-ins and autosaves."""
+    backend = settings.CACHES.get("throttle", {}).get("BACKEND", "")
+    if backend.endswith((".LocMemCache", ".DummyCache")):
+        return [
+            Warning(
+                "The throttle cache is not shared between processes, so each web process throttles on its own.",
+                hint="Leave CACHES['throttle'] on the database cache, or set CACHE_URL to a Redis URL.",
+                id="interviewprep.W020",
+            )
+        ]
+    return []

@@ -39,6 +39,7 @@ def main() -> int:
     prepare_var_dir(var_dir)
 
     _manage("migrate", "--no-input")
+    _manage("createcachetable")  # the throttles' table, when CACHE_URL names no Redis
     _manage("load_pack", str(DEFAULT_PACK))
     subprocess.run([sys.executable, "-m", "sandbox", "check"], cwd=BASE_DIR)
 

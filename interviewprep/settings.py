@@ -219,6 +219,32 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # an uploaded file past this is s
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
+# Throttles (log-in, sign-up, autosave) count in the `throttle` cache, which every web process must
+# share: Redis when CACHE_URL names one, else a table in the database (`manage.py createcachetable`).
+_cache_url = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "interviewprep_throttle",
+          "OPTIONS": {"MAX_ENTRIES": 100_000}},
+}
+# How many proxies in front of the app append to X-Forwarded-For (0: ignore the header, use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Failed log-ins (and wrong current passwords) allowed per username and per address in a window.
+LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+LOGIN_FAILURE_WINDOW_S = env_int("LOGIN_FAILURE_WINDOW_S", 15 * 60, minimum=1)
+SIGNUPS_PER_ADDRESS = env_int("SIGNUPS_PER_ADDRESS", 10, minimum=1)
+SIGNUP_WINDOW_S = env_int("SIGNUP_WINDOW_S", 3600, minimum=1)
+# Autosaves per user: a burst, then a steady rate (the editor saves at most about 4 a second).
+AUTOSAVE_RATE_PER_S = env_float("AUTOSAVE_RATE_PER_S", 10.0, minimum=0.001)
+AUTOSAVE_BURST = env_int("AUTOSAVE_BURST", 30, minimum=1)
+# Replay history (snapshot text) kept per round and per user; past it the answer is still saved. An hour of
+# non-stop typing at 80 words a minute, saved every 0.5 s (paired) and thinned, peaks near 38 MB.
+SNAPSHOT_BYTES_PER_ROUND = env_int("SNAPSHOT_BYTES_PER_ROUND", 96 * 1024 * 1024, minimum=1024)
+SNAPSHOT_BYTES_PER_USER = env_int("SNAPSHOT_BYTES_PER_USER", 1024 * 1024 * 1024, minimum=1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,7 +1,8 @@
 """Project-level views: accounts (sign up, log in, change password) and the liveness probe.
 
 Django's auth ships no sign-up page, and its log-in and password pages answer a mistyped form with
-a 200; here every rejected form is a 400, like the rest of the app.
+a 200; here every rejected form is a 400, like the rest of the app. Log-in, sign-up and the
+password page are throttled (interviewprep.account_limits): a throttled attempt is a 429.
 """
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from interviewprep import account_limits as limits
 from questions.access import is_guest
 from sessions.services.paired import guest_account_keep
 
@@ -25,6 +27,10 @@ def signup(request):
         return redirect("home")
     form = UserCreationForm(request.POST or None)
     if request.method == "POST":
+        wait = limits.signup_wait(request)
+        if wait:
+            return limits.throttled(request, wait, limits.SIGNUP_REASON)
+        limits.signup_attempted(request)
         if not form.is_valid():
             return render(request, "registration/signup.html", {"form": form, "keeping": keeping}, status=400)
         if keeping:
@@ -41,7 +47,20 @@ def signup(request):
 
 
 class LoginView(auth_views.LoginView):
+    """Django's log-in, throttled: failures count per username and per address (see account_limits)."""
+
+    def post(self, request, *args, **kwargs):
+        wait = limits.login_wait(request, request.POST.get("username", ""))
+        if wait:
+            return limits.throttled(request, wait, limits.LOGIN_REASON)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        limits.login_succeeded(self.request.POST.get("username", ""))
+        return super().form_valid(form)
+
     def form_invalid(self, form):
+        limits.login_failed(self.request, self.request.POST.get("username", ""))
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -52,9 +71,16 @@ def password_change(request):
         return redirect("signup")  # a guest has no password to change; they choose their first one there
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST":
+        username = request.user.get_username()
+        wait = limits.login_wait(request, username)
+        if wait:
+            return limits.throttled(request, wait, limits.PASSWORD_REASON)
         if not form.is_valid():
+            if "old_password" in form.errors:
+                limits.login_failed(request, username)
             return render(request, "registration/password_change.html", {"form": form}, status=400)
         user = form.save()
+        limits.login_succeeded(username)
         update_session_auth_hash(request, user)
         messages.success(request, "Your password has been changed.")
         return redirect("password_change")

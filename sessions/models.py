@@ -149,6 +149,9 @@ class Round(models.Model):
     )
     # Bumped by every change the other side of a paired round must see; the live poll compares it.
     version = models.PositiveIntegerField(default=0)
+    # UTF-8 bytes of this round's replay history (snapshot text), kept with each write and thinning,
+    # so the storage caps need no scan of the text.
+    snapshot_bytes = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["session", "order"]
@@ -227,6 +230,18 @@ class RoundQuestion(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     ANSWER_FIELDS = ("answer", "code", "situation", "task", "action", "result")
+    # The fields each kind of question answers in (the round page shows just these); a save with
+    # any other is refused, so one question cannot collect text in fields nothing shows.
+    FIELDS_BY_KIND = {
+        "concept": ("answer",),
+        "design": ("answer",),
+        "coding": ("code", "language"),
+        "behavioral": ("situation", "task", "action", "result"),
+    }
+
+    @property
+    def answer_fields(self) -> tuple[str, ...]:
+        return self.FIELDS_BY_KIND[self.question.kind]
 
     class Meta:
         ordering = ["round", "order"]

@@ -19,6 +19,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_PACK = BASE_DIR / "packs" / "deepmind-applied"
 
 
+@pytest.fixture(autouse=True)
+def throttles_start_empty():
+    """No test inherits another's failed log-ins or autosaves (the counters live in this process)."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()
+
+
 @pytest.fixture
 def owner(db):
     return get_user_model().objects.create_user("alice", password="correct-horse-battery")

@@ -15,3 +15,7 @@ from interviewprep.settings import *  # noqa: E402,F403
 
 # Hashing passwords slowly protects real accounts; tests create many.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Throttle counters in this process's memory, emptied before every test (tests/conftest.py);
+# tests/interviewprep/test_throttle.py also runs them on the database cache production uses.
+CACHES = {**CACHES, "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}}  # noqa: F405

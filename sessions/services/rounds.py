@@ -11,23 +11,26 @@ import bisect
 import random
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
-import sandbox
 from questions.access import live_candidate_question_ids
 from questions.models import InterviewLoop, Question, Stage
 from sessions.access import questions_reached
 from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion, Snapshot
 from sessions.services import import_rules  # the module: it imports this one's RoundClosed
+from sessions.services.answer_limits import (  # noqa: F401 (MAX_ANSWER_BYTES: other modules import it from here)
+    MAX_ANSWER_BYTES,
+    answer_values_clean,
+    snapshot_room_claim,
+    snapshot_room_release,
+)
 
 # Snapshots kept per answer field. Reaching it thins the field's history to half, spread
-# evenly over the time it covers (see _snapshots_thin).
+# evenly over the time it covers (see _snapshots_thin). Their bytes are capped too (answer_limits).
 MAX_SNAPSHOTS_PER_FIELD = 2000
-MAX_ANSWER_BYTES = 64 * 1024
 # Questions answered within this many days are drawn only when nothing fresher is left.
 RECENT_DAYS = 14
 
@@ -308,49 +311,47 @@ def _require_running(round: Round, now: datetime) -> None:
         raise RoundClosed("This round has not started.")
 
 
-def answer_save(*, round_question: RoundQuestion, values: dict[str, str], now: datetime | None = None) -> list[str]:
+class ChangedFields(list):
+    """The names of the fields a save changed; `history_full` when the replay could not record them."""
+
+    history_full = False
+
+
+def answer_save(*, round_question: RoundQuestion, values: dict[str, str], now: datetime | None = None) -> ChangedFields:
     """Save answer fields; each field that changed gets a snapshot. Returns the names that changed.
 
-    Validation happens before any write, so a bad field saves nothing at all.
+    Validation happens before any write, so a bad field (too long, or not one of the question's
+    kind) saves nothing at all. Past the replay history's caps the answer is still saved, without
+    a snapshot (`history_full` on the result).
     """
     now = now or timezone.now()
     stage_round = round_question.round
     _require_running(stage_round, now)
     _require_shown(round_question)
-    errors = {}
-    clean: dict[str, str] = {}
-    for name, value in values.items():
-        if name == "language":
-            if value not in sandbox.LANGUAGES:
-                errors[name] = f"Unknown language {value!r}."
-            clean[name] = value
-            continue
-        if name not in RoundQuestion.ANSWER_FIELDS:
-            errors[name] = "Not an answer field."
-            continue
-        limit = settings.RUN_MAX_SOURCE_BYTES if name == "code" else MAX_ANSWER_BYTES
-        if len(value.encode()) > limit:
-            errors[name] = f"This answer is over the {limit // 1024} KiB limit; it was not saved."
-        clean[name] = value.replace("\r\n", "\n")
-    if errors:
-        raise ValidationError(errors)
+    clean = answer_values_clean(round_question=round_question, values=values)
 
+    result = ChangedFields()
     with transaction.atomic():
         current = RoundQuestion.objects.select_for_update().get(pk=round_question.pk)
         changed = [name for name, value in clean.items() if getattr(current, name) != value]
         if not changed:
-            return []
+            return result
         for name in changed:
             setattr(current, name, clean[name])
         current.save(update_fields=[*changed, "updated_at"])
         offset = stage_round.elapsed_seconds(now)
         round_touch(stage_round.pk)
-        for name in changed:
-            if name != "language":
-                _snapshot(current, name, clean[name], offset)
+        texts = [name for name in changed if name != "language"]
+        size = sum(len(clean[name].encode()) for name in texts)
+        if texts and not snapshot_room_claim(stage_round=stage_round, size=size):
+            result.history_full = True
+            texts = []
+        for name in texts:
+            _snapshot(current, name, clean[name], offset)
     for name in changed:
         setattr(round_question, name, clean[name])
-    return changed
+    result.extend(changed)
+    return result
 
 
 def _require_shown(round_question: RoundQuestion) -> None:
@@ -365,11 +366,11 @@ def _require_shown(round_question: RoundQuestion) -> None:
 def _snapshot(round_question: RoundQuestion, field: str, content: str, offset: float) -> None:
     snapshots = Snapshot.objects.filter(round_question=round_question, field=field)
     if snapshots.count() >= MAX_SNAPSHOTS_PER_FIELD:
-        _snapshots_thin(snapshots)
+        _snapshots_thin(snapshots, round_id=round_question.round_id)
     Snapshot.objects.create(round_question=round_question, field=field, content=content, offset_seconds=offset)
 
 
-def _snapshots_thin(snapshots) -> None:
+def _snapshots_thin(snapshots, *, round_id: int) -> None:
     """Keep half the cap, the snapshots nearest to evenly spaced moments from the first to the last.
 
     A replay then still spans the whole round, only more coarsely, where simply stopping (or
@@ -386,7 +387,9 @@ def _snapshots_thin(snapshots) -> None:
         if i == len(offsets) or (i > 0 and moment - offsets[i - 1] <= offsets[i] - moment):
             i -= 1  # the earlier neighbour is nearer
         kept.add(rows[i][0])
-    Snapshot.objects.filter(pk__in=[pk for pk, _ in rows if pk not in kept]).delete()
+    doomed = Snapshot.objects.filter(pk__in=[pk for pk, _ in rows if pk not in kept])
+    snapshot_room_release(round_id=round_id, snapshots=doomed)
+    doomed.delete()
 
 
 def model_answer_reveal(*, round_question: RoundQuestion, now: datetime | None = None) -> RoundQuestion:

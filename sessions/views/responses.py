@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from sessions.models import Round
+from sessions.services.answer_limits import AutosaveLimited
 from sessions.services.rounds import RoundClosed, Withheld
 from sessions.services.submissions import RunLimited
 
@@ -31,10 +32,10 @@ def with_clock(response, stage_round: Round):
 def refused(request, stage_round: Round, error: ValidationError, *, target: str = "#round-message"):
     """A refused change: the message goes to the page's message area, nothing was saved.
 
-    429 for too many runs, 409 when the round's state forbids it, 403 when it would show what the
-    user may not see yet, 400 for bad input.
+    429 for too many runs or saves, 409 when the round's state forbids it, 403 when it would show what
+    the user may not see yet, 400 for bad input.
     """
-    if isinstance(error, RunLimited):
+    if isinstance(error, (RunLimited, AutosaveLimited)):
         status = 429
     elif isinstance(error, Withheld):
         status = 403

@@ -4,6 +4,8 @@ Views parse input, get their objects through `sessions.access` (which checks the
 role in the round), call a service and render; fragments are `{% partialdef %}` blocks.
 """
 
+import math
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -30,6 +32,12 @@ from sessions.forms import AddTimeForm, GradeForm, PreviewForm, RunForm, StartFo
 from sessions.models import Round
 from sessions.selectors import interview_page_context, round_page_context, round_summary, session_overview
 from sessions.services import rounds as round_services
+from sessions.services.answer_limits import (
+    AUTOSAVE_TOO_FAST,
+    AutosaveLimited,
+    autosave_wait,
+    history_full_message,
+)
 from sessions.services.submissions import submission_create
 from sessions.views.paired import invite_url_once
 from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
@@ -141,13 +149,23 @@ def round_control(request, round_id: int, action: str):
 @require_POST
 def answer_save(request, round_id: int, number: int):
     round_question = get_round_question_for_user(request.user, round_id, number, roles=ANSWERING)
+    wait = autosave_wait(request.user)
+    if wait:
+        response = refused(request, round_question.round, AutosaveLimited(AUTOSAVE_TOO_FAST))
+        response["Retry-After"] = str(math.ceil(wait))  # whole seconds, never before the token is back
+        return response
+    # Every answer field sent is passed on, so one that is not of this question's kind is refused.
     fields = ("language", *round_question.ANSWER_FIELDS)
     values = {name: request.POST[name] for name in fields if name in request.POST}
     try:
         changed = round_services.answer_save(round_question=round_question, values=values)
     except ValidationError as error:
         return refused(request, round_question.round, error)
-    context = {"saved_at": timezone.now(), "changed": changed}
+    context = {
+        "saved_at": timezone.now(),
+        "changed": changed,
+        "history_full": history_full_message() if changed.history_full else "",
+    }
     return with_clock(render(request, f"{ROUND_TEMPLATE}#save-status", context), round_question.round)
 
 

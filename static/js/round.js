@@ -89,7 +89,7 @@
   const form = document.querySelector("form[data-autosave]");
   const saveStatus = document.getElementById("save-status");
   const message = document.getElementById("round-message");
-  let dirty = false, timer = null, inFlight = null, closed = false;
+  let dirty = false, timer = null, inFlight = null, closed = false, saveRefused = false;
 
   function answerData() {
     const data = new FormData(form);
@@ -111,10 +111,22 @@
       readClock(response);
       if (response.ok) {
         if (saveStatus) saveStatus.innerHTML = body || "Saved";
+        if (saveRefused && message) message.replaceChildren(); // the refusal no longer holds
+        saveRefused = false;
       } else {
         if (message) message.innerHTML = body;
+        saveRefused = true;
         if (response.status === 409) { closed = true; lockAnswers(); }
-        if (saveStatus) saveStatus.textContent = "Not saved.";
+        if (response.status === 429) {
+          // Saving too often: what was typed stays in the editor and goes with the retry.
+          dirty = true;
+          const wait = parseInt(response.headers.get("Retry-After") || "3", 10) || 3;
+          clearTimeout(timer);
+          timer = setTimeout(saveNow, Math.max(1, wait) * 1000);
+          if (saveStatus) saveStatus.textContent = "Not saved yet: your text stays here and the next save will carry it.";
+        } else if (saveStatus) {
+          saveStatus.textContent = "Not saved.";
+        }
       }
     })).catch(() => {
       dirty = true; // try again: nothing typed is dropped because the network blinked

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interview_sessions', '0005_interviewer_feedback'),
+        ('interview_sessions', '0006_sharelink_expiry'),
     ]
 
     operations = [
