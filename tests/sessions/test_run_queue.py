@@ -13,6 +13,28 @@ from sessions.services.submissions import submission_create, submission_execute
 from tests.conftest import wait_until_final
 
 HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def runs_stay_queued():
+    """No live worker takes runs from the sandbox queue while the test counts them.
+
+    The suite's worker is session-wide: once another test has started it, it would finish the first
+    accepted run mid-burst, and a later request would rightly be admitted in its place. Afterwards
+    the test's messages are dropped so the worker never sees runs of a flushed database.
+    """
+    from django.conf import settings
+
+    from interviewprep.celery import app
+
+    queue = settings.SANDBOX_QUEUE
+    app.control.cancel_consumer(queue, reply=True, timeout=2)
+    try:
+        yield
+    finally:
+        with app.connection_for_write() as connection_:
+            connection_.default_channel.queue_purge(queue)
+        app.control.add_consumer(queue, reply=True, timeout=2)
 SLOW = "import time\ntime.sleep(2)\nprint('slow')\n"
 
 
@@ -42,7 +64,9 @@ def _post_runs_at_once(owner, round_ids: list[int]) -> list[tuple[int, str, str]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_accepts_no_more_than_the_limit_from_concurrent_requests_across_rounds(owner, mini_pack, settings):
+def test_it_accepts_no_more_than_the_limit_from_concurrent_requests_across_rounds(
+    owner, mini_pack, settings, runs_stay_queued
+):
     settings.RUN_MAX_QUEUED_PER_USER = 3
     settings.RUN_RATE_PER_MINUTE = 100
     question = Question.objects.get(slug="sum-two")
@@ -67,7 +91,7 @@ def test_it_accepts_no_more_than_the_limit_from_concurrent_requests_across_round
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_applies_the_per_minute_limit_to_concurrent_requests(owner, mini_pack, settings):
+def test_it_applies_the_per_minute_limit_to_concurrent_requests(owner, mini_pack, settings, runs_stay_queued):
     settings.RUN_MAX_QUEUED_PER_USER = 100
     settings.RUN_RATE_PER_MINUTE = 2
     question = Question.objects.get(slug="sum-two")
