@@ -15,7 +15,8 @@ import os
 import secrets
 
 from . import box, checkers
-from .api import AC, CE, CHECKERS, MODES, OK, RE, SE, WA, CustomChecker, JudgeRequest, JudgeResult, RunRequest, TestOutcome
+from .api import (AC, CE, CHECKERS, MODES, OK, RE, SE, WA, CustomChecker, JudgeRequest, JudgeResult, RunRequest,
+                  TestOutcome)
 from .languages import LANGUAGES, Language, UnusableSourceName, expand
 from .runner import Workspace, binds_for, compile_in, limits_for, result_from_outcome, run
 
