@@ -6,9 +6,12 @@ import pytest
 
 from questions.models import Pack, Question
 from questions.packs import PackError, parse_question_text, read_pack, render_question
+from questions.reference import judge_request_for
 from questions.services import pack_export, pack_load, pack_spec_from_db
 from questions.wrong_solutions import WrongSolutionSpec
-from tests.conftest import MINI_PACK
+from tests.conftest import DEFAULT_PACK, MINI_PACK
+
+import sandbox
 
 CODING = """---
 kind: coding
@@ -112,3 +115,25 @@ def test_they_are_judged_stored_and_exported(tmp_path):
     exported = next(q for q in read_pack(tmp_path / "out").questions if q.slug == "sum-two")
     assert [w.name for w in exported.wrong_solutions] == ["the-example-answer", "adds-absolute-values"]
     assert pack_spec_from_db(slug="mini") == read_pack(tmp_path / "out")
+
+
+@pytest.mark.django_db
+def test_the_default_pack_loads_with_every_wrong_solution_rejected():
+    """Judges every reference and wrong solution of the real pack in the sandbox (slow on purpose)."""
+    report = pack_load(path=DEFAULT_PACK, verify_reference=True)
+    assert report.unverified == []
+    coding = Question.objects.filter(pack__slug="deepmind-applied", kind="coding")
+    assert coding.exists()
+    for question in coding:
+        assert len(question.wrong_solutions) >= 2, question.slug
+
+
+@pytest.mark.parametrize("source", [
+    "print('3.141593')\n",
+    "print('3.141593 0.001642')\n",
+    "import math\nprint(f'{math.pi:.6f} {1.64 / 1000:.6f}')\n",
+])
+def test_monte_carlo_pi_rejects_a_constant_answer(source):
+    question = next(q for q in read_pack(DEFAULT_PACK).questions if q.slug == "monte-carlo-pi")
+    result = sandbox.judge(judge_request_for(question, language="python", source=source))
+    assert result.verdict == "WA", result.message
