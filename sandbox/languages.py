@@ -86,7 +86,7 @@ def _java_file_name(source: str) -> str:
     match = _JAVA_PUBLIC_TYPE.search(source)
     if not match:
         return "Main.java"
-    # javac reads \\uXXXX escapes before anything else, so `class \\u00dcber` is `class Über`.
+    # javac reads \uXXXX escapes before anything else, so `class \u00dcber` is `class Über`.
     name = _JAVA_UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), match.group(1))
     if not _is_java_identifier(name):
         raise UnusableSourceName(f"{name!r} is not a valid Java class name")
