@@ -159,6 +159,8 @@ class Question(models.Model):
     memory_limit_mb = models.PositiveIntegerField(default=256)
     reference_language = models.CharField(max_length=16, blank=True)
     reference_solution = models.TextField(blank=True)
+    # [{name, language, source}]: plausible mistakes the tests must reject (judged when the pack loads).
+    wrong_solutions = models.JSONField(default=list, blank=True)
     # Digest of the pack file this row came from: a reload skips unchanged questions.
     source_digest = models.CharField(max_length=64, blank=True)
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from questions.wrong_solutions import WrongSolutionSpec, parse_wrong_solutions, wrong_solutions_data
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STAGE_KINDS = (
     "recruiter",
@@ -110,6 +112,7 @@ class QuestionSpec:
     tests: list[TestSpec] = field(default_factory=list)
     reference_language: str = ""
     reference_source: str = ""
+    wrong_solutions: list[WrongSolutionSpec] = field(default_factory=list)
 
     def digest(self) -> str:
         """A fingerprint of the content, so reloading an unchanged file changes nothing."""
@@ -306,7 +309,7 @@ def _parse_manifest(path: Path) -> PackSpec:
 
 FRONT_MATTER_KEYS = {"slug", "kind", "title", "stages", "difficulty", "tags"}
 CODING_KEYS = {"mode", "entry_point", "checker", "float_tolerance", "time_limit_s", "memory_limit_mb",
-               "starter", "tests", "reference"}
+               "starter", "tests", "reference", "wrong_solutions"}
 
 
 def parse_question_file(path: Path, *, stage_refs: set[str]) -> QuestionSpec:
@@ -473,6 +476,7 @@ def _parse_coding(data: dict, question: QuestionSpec, file: str) -> None:
     _check_keys(reference, {"language", "source"}, file, "reference")
     question.reference_language = _choice(reference, "language", allowed_languages, file, "reference")
     question.reference_source = _text(reference, "source", file, "reference", required=True)
+    question.wrong_solutions = parse_wrong_solutions(data, file=file, languages=allowed_languages)
 
 
 def _check_json(value: str, file: str, name: str, *, want_list: bool) -> None:
@@ -557,6 +561,8 @@ def render_question(question: QuestionSpec) -> str:
         front["starter"] = question.starters
         front["tests"] = [asdict(test) for test in question.tests]
         front["reference"] = {"language": question.reference_language, "source": question.reference_source}
+        if question.wrong_solutions:
+            front["wrong_solutions"] = wrong_solutions_data(question.wrong_solutions)
     parts = ["---\n" + _dump_yaml(front) + "---\n", question.prompt.strip() + "\n"]
     for heading, name in SECTIONS.items():
         value = getattr(question, name)

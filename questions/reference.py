@@ -1,4 +1,5 @@
-"""Judging a coding question's reference solution against its own tests, in the sandbox."""
+"""Judging a coding question's own solutions against its tests, in the sandbox: the reference
+must pass every test, and each of its `wrong_solutions` must fail at least one."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ class ReferenceCheck:
     ran: bool  # False when the sandbox itself could not run (verdict SE)
     passed: bool
     message: str
+    field: str = "reference"  # the front-matter field a failure is about
 
 
 def judge_request_for(spec: QuestionSpec, *, language: str, source: str) -> sandbox.JudgeRequest:
@@ -43,3 +45,30 @@ def verify_reference(spec: QuestionSpec) -> ReferenceCheck:
         passed=False,
         message=f"the reference solution does not pass its own tests (verdict {result.verdict}{where}){detail}",
     )
+
+
+def verify_solutions(spec: QuestionSpec) -> ReferenceCheck:
+    """The reference passes every test and no wrong solution passes them all (what load_pack runs)."""
+    check = verify_reference(spec)
+    if not check.passed:
+        return check
+    for index, wrong in enumerate(spec.wrong_solutions):
+        request = judge_request_for(spec, language=wrong.language, source=wrong.source)
+        request.stop_on_first_failure = True  # one rejected test is all it takes
+        result = sandbox.judge(request)
+        where = f"wrong_solutions[{index}]"
+        if result.verdict == "SE":
+            return ReferenceCheck(ran=False, passed=False, field=where,
+                                  message=f"wrong solution {wrong.name!r} could not be judged: {result.message}")
+        if result.verdict == "CE":
+            # A mistake that does not even compile proves nothing about the tests.
+            return ReferenceCheck(ran=True, passed=False, field=where,
+                                  message=f"the wrong solution {wrong.name!r} does not compile; it must be a program "
+                                          f"that runs and gives a wrong answer: {result.compile_output.strip()[:300]}")
+        if result.verdict == "AC":
+            return ReferenceCheck(
+                ran=True, passed=False, field=where,
+                message=(f"the wrong solution {wrong.name!r} ({wrong.language}) passes all {result.total} tests; "
+                         "add a test that rejects it"),
+            )
+    return check

@@ -24,7 +24,8 @@ from questions.models import (
     TestCase,
 )
 from questions.packs import LoopSpec, PackError, PackSpec, QuestionSpec, StageSpec, TestSpec, read_pack, write_pack
-from questions.reference import ReferenceCheck, verify_reference
+from questions.reference import ReferenceCheck, verify_solutions
+from questions.wrong_solutions import wrong_solutions_data, wrong_solutions_from_data
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +48,14 @@ def pack_load(
     *,
     path: Path | str,
     verify_reference: bool | None = None,
-    verifier: Callable[[QuestionSpec], ReferenceCheck] = verify_reference,
+    verifier: Callable[[QuestionSpec], ReferenceCheck] = verify_solutions,
 ) -> LoadReport:
     """Load (or reload) a pack folder. All or nothing: a broken file leaves the database untouched.
 
     Questions whose content is unchanged are skipped, so loading twice changes nothing.
     Reference solutions of new or changed coding questions are judged in the sandbox
-    against their own tests; one that fails rejects the pack.
+    against their own tests, and so are their wrong solutions; a reference that fails,
+    or a wrong solution that passes, rejects the pack.
     """
     spec = read_pack(path)
     if verify_reference is None:
@@ -74,7 +76,7 @@ def pack_load(
                 continue
             check = verifier(question)
             if check.ran and not check.passed:
-                raise PackError(f"questions/{question.slug}.md", "reference", check.message)
+                raise PackError(f"questions/{question.slug}.md", check.field, check.message)
             if not check.ran:
                 unverified.append(question.slug)
                 logger.warning("reference solution of %s not verified: %s", question.slug, check.message)
@@ -160,6 +162,7 @@ def _write_question(
         "memory_limit_mb": spec.memory_limit_mb,
         "reference_language": spec.reference_language,
         "reference_solution": spec.reference_source,
+        "wrong_solutions": wrong_solutions_data(spec.wrong_solutions),
         "source_digest": digest,
     }
     if row is None:
@@ -241,6 +244,7 @@ def pack_spec_from_db(*, slug: str) -> PackSpec:
                 tests=[TestSpec(input=t.input, expected=t.expected, hidden=t.hidden) for t in q.tests.all()],
                 reference_language=q.reference_language,
                 reference_source=q.reference_solution,
+                wrong_solutions=wrong_solutions_from_data(q.wrong_solutions),
             )
         )
     return spec

@@ -105,13 +105,46 @@ class TestOutcome:
 
     __test__ = False
 
-    PUBLIC_HIDDEN_FIELDS = ("index", "hidden", "verdict", "time_ms", "memory_kb")
+    # No per-test time or memory: a program that sleeps or allocates by its input would read
+    # the input back from them. Hidden tests' usage is shown only in aggregate (hidden_usage).
+    PUBLIC_HIDDEN_FIELDS = ("index", "hidden", "verdict")
 
     def to_dict(self) -> dict:
         data = asdict(self)
         if self.hidden:
             return {k: data[k] for k in self.PUBLIC_HIDDEN_FIELDS}
         return data
+
+
+# Hidden tests' usage is published as a total CPU time and a peak memory, rounded up to
+# these steps, so what a program does with a hidden input barely shows.
+HIDDEN_TIME_STEP_MS = 100
+HIDDEN_MEMORY_STEP_KB = 8 * 1024
+
+
+def _round_up(value: int, step: int) -> int:
+    return -(-value // step) * step
+
+
+def hidden_usage(outcomes: list[TestOutcome]) -> dict | None:
+    """The only resource figures shown for hidden tests: how many ran, their total CPU time and peak
+    memory, each rounded up (HIDDEN_TIME_STEP_MS, HIDDEN_MEMORY_STEP_KB). None when none ran."""
+    hidden = [o for o in outcomes if o.hidden]
+    if not hidden:
+        return None
+    return {
+        "tests": len(hidden),
+        "time_ms": _round_up(sum(o.time_ms or 0 for o in hidden), HIDDEN_TIME_STEP_MS),
+        "memory_kb": _round_up(max(o.memory_kb or 0 for o in hidden), HIDDEN_MEMORY_STEP_KB),
+    }
+
+
+def visible_peak(outcomes: list[TestOutcome]) -> tuple[int | None, int | None]:
+    """Peak CPU ms and memory KB over the visible tests only (None, None when there are none)."""
+    visible = [o for o in outcomes if not o.hidden]
+    if not visible:
+        return None, None
+    return max(o.time_ms or 0 for o in visible), max(o.memory_kb or 0 for o in visible)
 
 
 @dataclass
@@ -132,8 +165,11 @@ class JudgeResult:
         return None
 
     def to_dict(self) -> dict:
-        """JSON-ready form for storage; hidden tests keep only their verdict and usage."""
+        """JSON-ready form for storage and display: hidden tests keep only their verdict, and their
+        usage appears only in the rounded aggregate `hidden_usage`; `time_ms` and `memory_kb` are
+        the peaks over visible tests."""
         first = self.first_failure
+        time_ms, memory_kb = visible_peak(self.tests)
         return {
             "verdict": self.verdict,
             "passed": self.passed,
@@ -142,4 +178,7 @@ class JudgeResult:
             "compile_output": self.compile_output,
             "message": self.message,
             "first_failure": first.to_dict() if first else None,
+            "time_ms": time_ms,
+            "memory_kb": memory_kb,
+            "hidden_usage": hidden_usage(self.tests),
         }

@@ -15,8 +15,9 @@ import os
 import secrets
 
 from . import box, checkers
-from .api import AC, CHECKERS, MODES, OK, RE, SE, WA, CustomChecker, JudgeRequest, JudgeResult, RunRequest, TestOutcome
-from .languages import LANGUAGES, Language, expand
+from .api import (AC, CE, CHECKERS, MODES, OK, RE, SE, WA, CustomChecker, JudgeRequest, JudgeResult, RunRequest,
+                  TestOutcome)
+from .languages import LANGUAGES, Language, UnusableSourceName, expand
 from .runner import Workspace, binds_for, compile_in, limits_for, result_from_outcome, run
 
 
@@ -123,9 +124,15 @@ def judge(request: JudgeRequest) -> JudgeResult:
     if problem:
         return JudgeResult(verdict=SE, total=total, message=problem)
     language = LANGUAGES[request.language]
-    with Workspace() as workspace:
+    try:
         file_name = language.source_name(request.source)
-        workspace.write(file_name, request.source)
+    except UnusableSourceName as exc:
+        return JudgeResult(verdict=CE, total=total, compile_output=str(exc), message=f"compilation failed: {exc}")
+    with Workspace() as workspace:
+        try:
+            workspace.write(file_name, request.source)
+        except (ValueError, OSError) as exc:
+            return JudgeResult(verdict=SE, total=total, message=f"cannot prepare the work dir: {exc}")
         compiled = compile_in(workspace, language, file_name)
         compile_output = compiled.compile_output if compiled else ""
         if compiled is not None and compiled.verdict != OK:

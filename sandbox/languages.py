@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -59,9 +60,60 @@ class Language:
         return self.file_name_for(source) if self.file_name_for else self.file_name
 
 
+class UnusableSourceName(ValueError):
+    """The source declares a name that cannot be its file name in the box; the message says why (verdict CE)."""
+
+
+# A top-level public type; its name runs up to whitespace, '{', '<' (generics) or the
+# end of the line, so any odd character in it reaches the check below instead of
+# silently truncating the name.
+_JAVA_PUBLIC_TYPE = re.compile(
+    r"^[ \t]*public\s+(?:(?:final|abstract|strictfp|sealed|non-sealed|static)\s+)*"
+    r"(?:class|interface|enum|record)\s+([^\s{<(]+)",
+    re.M,
+)
+_JAVA_UNICODE_ESCAPE = re.compile(r"\\u+([0-9A-Fa-f]{4})")
+JAVA_MAX_CLASS_NAME_CHARS = 95  # the work dir's 100-character limit, minus ".java"
+JAVA_MAX_CLASS_NAME_BYTES = 249  # the file system's 255-byte limit, minus ".class"
+
+
 def _java_file_name(source: str) -> str:
-    match = re.search(r"^\s*public\s+(?:(?:final|abstract|strictfp)\s+)*class\s+([A-Za-z_$][\w$]*)", source, re.M)
-    return f"{match.group(1) if match else 'Main'}.java"
+    """``<PublicType>.java`` (javac insists on it), ``Main.java`` when nothing is public.
+
+    Raises UnusableSourceName when the declared name is not a Java identifier or
+    cannot be a file name here, so the candidate gets a CE that says what to change.
+    """
+    match = _JAVA_PUBLIC_TYPE.search(source)
+    if not match:
+        return "Main.java"
+    # javac reads \uXXXX escapes before anything else, so `class \u00dcber` is `class Über`.
+    name = _JAVA_UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), match.group(1))
+    if not _is_java_identifier(name):
+        raise UnusableSourceName(f"{name!r} is not a valid Java class name")
+    # The work dir takes letters, digits, '_' and '$' (workspace._SAFE_NAME); Java also allows
+    # other currency symbols, connectors and combining marks, which get this message instead.
+    if not all(c.isalnum() or c in "_$" for c in name):
+        raise UnusableSourceName(
+            f"the public class name {name!r} uses characters this judge cannot put in a file name "
+            "(it accepts letters, digits, '_' and '$'); rename the class, for example to Main"
+        )
+    if len(name) > JAVA_MAX_CLASS_NAME_CHARS or len(name.encode("utf-8")) > JAVA_MAX_CLASS_NAME_BYTES:
+        raise UnusableSourceName(
+            f"the public class name is too long to be a file name (at most {JAVA_MAX_CLASS_NAME_CHARS} characters "
+            f"and {JAVA_MAX_CLASS_NAME_BYTES} bytes in UTF-8); rename the class, for example to Main"
+        )
+    return f"{name}.java"
+
+
+def _is_java_identifier(name: str) -> bool:
+    """Character.isJavaIdentifierStart/Part, by Unicode category (keywords are javac's business)."""
+    def start(c: str) -> bool:
+        return unicodedata.category(c) in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nl", "Sc", "Pc")
+
+    def part(c: str) -> bool:
+        return start(c) or unicodedata.category(c) in ("Nd", "Mn", "Mc")
+
+    return bool(name) and start(name[0]) and all(part(c) for c in name[1:])
 
 
 def _python_executable() -> str:

@@ -7,7 +7,7 @@ import signal
 
 from . import box, scratch
 from .api import CE, MLE, OK, OLE, RE, SE, TLE, RunRequest, RunResult
-from .languages import HARNESS_DIR, HOST_HARNESS_DIR, LANGUAGES, Language, expand
+from .languages import HARNESS_DIR, HOST_HARNESS_DIR, LANGUAGES, Language, UnusableSourceName, expand
 from .workspace import Workspace
 
 COMPILE_LIMITS = dict(cpu_s=15.0, wall_s=30.0, memory_mb=1024, pids=128, output_bytes=64 * 1024,
@@ -136,7 +136,10 @@ def run(request: RunRequest) -> RunResult:
         return RunResult(verdict=SE, message=f"cannot prepare the run's process/cgroup/work dir: {exc}")
     with run_box:
         workspace = run_box.workspace
-        file_name = language.source_name(request.source)
+        try:
+            file_name = language.source_name(request.source)
+        except UnusableSourceName as exc:
+            return RunResult(verdict=CE, compile_output=str(exc), message=f"compilation failed: {exc}")
         try:
             workspace.write(file_name, request.source)
             for name, text in request.files.items():

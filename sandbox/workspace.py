@@ -10,7 +10,8 @@ import tempfile
 
 from .config import settings
 
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+# \w is Unicode-aware and '$' is legal: Java names the file after its public class (`Über`, `$X`).
+_SAFE_NAME = re.compile(r"^[\w$][\w$.-]{0,99}\Z")
 PROCESS_PREFIX = "proc-"  # + the pid of the process whose runs it holds
 PREFIX = "run-"  # + random suffix, inside the creating process's directory
 

@@ -44,9 +44,10 @@ class Submission(models.Model):
     stdout = models.TextField(blank=True)
     stderr = models.TextField(blank=True)
     compile_output = models.TextField(blank=True)
-    # Judged runs: {"passed", "total", "tests": [...], "first_failure": {...}}; hidden tests carry no text.
+    # Judged runs: {"passed", "total", "tests": [...], "first_failure": {...}, "hidden_usage": {...}}; hidden
+    # tests carry only their verdict, their time and memory only as a rounded total (sandbox.api.hidden_usage).
     results = models.JSONField(default=dict, blank=True)
-    time_ms = models.PositiveIntegerField(null=True, blank=True)
+    time_ms = models.PositiveIntegerField(null=True, blank=True)  # judged runs: peak over visible tests only
     wall_ms = models.PositiveIntegerField(null=True, blank=True)
     memory_kb = models.PositiveIntegerField(null=True, blank=True)
     message = models.TextField(blank=True)

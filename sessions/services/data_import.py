@@ -48,6 +48,7 @@ from sessions.models import (
     Submission,
 )
 from sessions.note_templates import TEMPLATES
+from sessions.results import redact_hidden_usage
 from sessions.services import import_rules
 from sessions.services.notes import MAX_NOTES_PER_ROUND
 from sessions.services.rounds import MAX_ANSWER_BYTES, MAX_ROUND_SECONDS, MAX_SNAPSHOTS_PER_FIELD
@@ -504,6 +505,9 @@ class _Planner:
             started_at=r.moment(data, "started_at", path),
             finished_at=r.moment(data, "finished_at", path),
         )
+        redacted = redact_hidden_usage(row.results)  # files exported before hidden tests' times were hidden
+        if redacted is not None:
+            row.results, row.time_ms, row.memory_kb = redacted
         if status in (Submission.Status.QUEUED, Submission.Status.RUNNING):
             # No worker here will ever claim it, and the recovery sweep must not run imported code.
             row.status, row.message, row.finished_at = Submission.Status.ERROR, UNFINISHED_RUN, row.started_at

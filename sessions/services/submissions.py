@@ -223,19 +223,19 @@ def _run_in_sandbox(submission: Submission) -> dict:
             memory_limit_mb=memory_limit,
         )
     )
-    stored = judgement.to_dict()
-    outcomes = judgement.tests
+    stored = judgement.to_dict()  # hidden tests' usage only in aggregate: see sandbox.api.hidden_usage
     return {
         "verdict": judgement.verdict,
         "compile_output": judgement.compile_output or "",
         "message": judgement.message or "",
-        "time_ms": max((t.time_ms or 0 for t in outcomes), default=None),
-        "memory_kb": max((t.memory_kb or 0 for t in outcomes), default=None),
+        "time_ms": stored["time_ms"],
+        "memory_kb": stored["memory_kb"],
         "results": {
             "passed": stored["passed"],
             "total": stored["total"],
             "tests": stored["tests"],
             "first_failure": stored.get("first_failure"),
+            "hidden_usage": stored["hidden_usage"],
         },
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sandbox import CustomChecker, JudgeRequest, TestCase, judge
+from sandbox import CustomChecker, JudgeRequest, JudgeResult, TestCase, TestOutcome, judge
 
 SUM_PY = "a, b = map(int, input().split())\nprint(a + b)\n"
 TESTS = [TestCase("1 2\n", "3\n"), TestCase("5 5\n", "10\n"), TestCase("100 1\n", "101\n", hidden=True)]
@@ -34,11 +34,27 @@ def test_it_never_leaks_hidden_tests_in_to_dict():
     assert result.first_failure is None  # only a hidden test failed
     data = result.to_dict()
     hidden = data["tests"][2]
-    assert set(hidden) == {"index", "hidden", "verdict", "time_ms", "memory_kb"}
+    assert set(hidden) == {"index", "hidden", "verdict"}  # no time or memory: they can encode the input
     text = json.dumps(data)
     assert "100 1" not in text and "101" not in text and "-1" not in text
     assert data["first_failure"] is None
     assert "hidden" in data["message"]
+
+
+def test_it_shows_hidden_tests_usage_only_as_a_rounded_aggregate():
+    tests = [TestOutcome(index=0, hidden=False, verdict="AC", time_ms=37, memory_kb=9000),
+             TestOutcome(index=1, hidden=True, verdict="AC", time_ms=1234, memory_kb=20000),
+             TestOutcome(index=2, hidden=True, verdict="WA", time_ms=1, memory_kb=100)]
+    data = JudgeResult(verdict="WA", passed=2, total=3, tests=tests).to_dict()
+    assert data["hidden_usage"] == {"tests": 2, "time_ms": 1300, "memory_kb": 24576}
+    assert (data["time_ms"], data["memory_kb"]) == (37, 9000)  # peaks over the visible test only
+    assert all(set(t) == {"index", "hidden", "verdict"} for t in data["tests"][1:])
+
+
+def test_it_has_no_hidden_usage_without_hidden_tests():
+    data = JudgeResult(verdict="AC", passed=1, total=1,
+                       tests=[TestOutcome(index=0, hidden=False, verdict="AC", time_ms=5)]).to_dict()
+    assert data["hidden_usage"] is None and data["time_ms"] == 5
 
 
 def test_it_uses_the_verdict_of_the_first_failing_test():

@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-verify",
             action="store_true",
-            help="do not judge reference solutions in the sandbox (structure is still checked)",
+            help="do not judge reference and wrong solutions in the sandbox (structure is still checked)",
         )
 
     def handle(self, *args, path, no_verify, **options):
