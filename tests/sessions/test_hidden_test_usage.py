@@ -75,7 +75,7 @@ def test_the_migration_redacts_runs_stored_before(owner):
                                            verdict="WA", time_ms=777, memory_kb=41000, results=OLD_RESULTS)
     untouched = Submission.objects.create(user=owner, language="python", source="y", status="done", verdict="OK",
                                           time_ms=9, results={})
-    migration = importlib.import_module("sessions.migrations.0006_hidden_test_usage")
+    migration = importlib.import_module("sessions.migrations.0009_hidden_test_usage")
     migration.redact(apps, None)
     submission.refresh_from_db()
     assert_no_hidden_usage(submission.results)
