@@ -124,6 +124,8 @@ def _protect_math(text: str) -> tuple[str, list[tuple[str, bool]]]:
         return between(chunk, _display_math_spans(chunk), inline_math, lambda span: token(span[2:-2], True))
 
     def in_prose(chunk: str) -> str:
+        if "$" not in chunk:
+            return chunk  # no math to find, so no need to find the code spans either
         return between(chunk, _code_spans(chunk), math_in, lambda code: code)
 
     return "".join(piece if fenced else in_prose(piece) for fenced, piece in split_fenced(text)), found

@@ -11,7 +11,8 @@ Two linear pre-passes bound that work without touching ordinary text:
 
 - `neutralise_source` (on the source): a `<` that starts a tag with no `>` before the next `<` can
   never be a tag, so it becomes a stand-in character, put back as `&lt;` in the HTML; quote markers
-  past `MAX_QUOTE_DEPTH` levels stay text (each level re-parsed the lines inside it);
+  past `MAX_QUOTE_DEPTH` levels stay text (each level re-parsed the lines inside it), and so do fences
+  left unclosed past the first few; past `MAX_BLOCKS` blocks the rest is read as one;
 - `InlineWorkGuard` (a tree processor, just before the inline patterns run): estimates, per piece of
   inline text, the characters the patterns will scan (`inline_work`); while the whole document's
   estimate is over `MAX_INLINE_WORK`, the costliest piece has its markup characters swapped for inert
@@ -55,6 +56,11 @@ _COPY_PER_SCAN = 32
 
 _FENCE_OPEN_RE = re.compile(r"(`{3,}|~{3,})", re.MULTILINE)
 _FENCE_CLOSE_RE = re.compile(r"(`{3,}|~{3,})[ \t]*\n?")
+# Python-Markdown's block parser and inline pass cost about the same per block however small, and
+# 64 KB holds 21,000 one-line paragraphs. Past this many blank-line breaks the rest of the text is
+# read as one block (its blank lines become line breaks), which the inline guard then bounds.
+MAX_BLOCKS = 1500
+_BLANK_LINES_RE = re.compile(r"\n(?:[ \t]*\n)+")
 # Markdown's fenced-code pass searches to the end of the text from each fence left unclosed; past
 # this many, the rest stay text (their fence characters swapped out).
 MAX_UNCLOSED_FENCES = 4
@@ -114,7 +120,7 @@ def split_fenced(text: str) -> list[tuple[bool, str]]:
 def neutralise_source(text: str) -> str:
     """Outside fenced code: swaps out each `<` that opens a tag left unclosed (no `>` before the next `<`),
     the `>` of quote markers nested deeper than `MAX_QUOTE_DEPTH`, and the fence of unclosed fences
-    past the first `MAX_UNCLOSED_FENCES`.
+    past the first `MAX_UNCLOSED_FENCES`; blank lines past the first `MAX_BLOCKS` become line breaks.
 
     Such a `<` is text to Markdown anyway; left in, Python's HTML parser rescans the rest of the document
     from each one.
@@ -126,10 +132,19 @@ def neutralise_source(text: str) -> str:
         unclosed += 1
         return match.group(0) if unclosed <= MAX_UNCLOSED_FENCES else match.group(0).translate(_NEUTRALISE_FENCE)
 
+    blocks = 0
+
+    def block_break(match: re.Match) -> str:
+        nonlocal blocks
+        blocks += 1
+        return match.group(0) if blocks < MAX_BLOCKS else "\n"
+
     for fenced, piece in split_fenced(text):
+        blocks += fenced
         if not fenced:
             # A prose line that opens a fence is one with no closer.
             piece = _UNCLOSED_FENCE_RE.sub(unclosed_fence, _deep_quotes_in(_open_tags_in(piece)))
+            piece = _BLANK_LINES_RE.sub(block_break, piece)
         pieces.append(piece)
     return "".join(pieces)
 

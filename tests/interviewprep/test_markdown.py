@@ -13,6 +13,7 @@ from markdown import htmlparser, inlinepatterns
 from interviewprep import markdown as markdown_module
 from interviewprep.markdown import render_markdown
 from interviewprep.markdown_bounds import (
+    MAX_BLOCKS,
     MAX_INLINE_WORK,
     MAX_QUOTE_DEPTH,
     MAX_UNCLOSED_FENCES,
@@ -347,3 +348,9 @@ def test_it_renders_backtick_runs_of_growing_length_at_the_size_limit():
     text = "".join("`" * n + " x " for n in range(1, 400))[:SIZE_LIMIT]
     html = str(render_markdown(text))
     assert html.startswith("<p>") and html.count("x") == text.count("x")
+
+
+def test_it_reads_the_blocks_past_the_bound_as_one():
+    html = str(render_markdown("para\n\n" * (MAX_BLOCKS + 500)))
+    assert html.count("<p>") == MAX_BLOCKS
+    assert html.count("para") == MAX_BLOCKS + 500
