@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import html
+import logging
 import re
 
 import markdown as markdown_lib
@@ -30,6 +31,8 @@ from interviewprep.markdown_bounds import (
     split_fenced,
     strip_stand_ins,
 )
+
+logger = logging.getLogger(__name__)
 
 # Part of every cache key: bump it whenever a change here changes the HTML of some text.
 RENDERER_VERSION = 2
@@ -182,8 +185,15 @@ def render_markdown(text: str | None) -> SafeString:
         return mark_safe("")
     text = str(text)
     key = f"markdown:{RENDERER_VERSION}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
-    rendered = cache.get(key)
+    try:
+        rendered = cache.get(key)
+    except Exception:  # the cache only saves work: if it is down, render (bounded) and say so
+        logger.warning("Markdown cache unavailable; rendering without it", exc_info=True)
+        return mark_safe(_render(text))
     if rendered is None:
         rendered = _render(text)
-        cache.set(key, rendered, CACHE_SECONDS)
+        try:
+            cache.set(key, rendered, CACHE_SECONDS)
+        except Exception:
+            logger.warning("Markdown cache unavailable; not storing the render", exc_info=True)
     return mark_safe(rendered)

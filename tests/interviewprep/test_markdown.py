@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from markdown import htmlparser, inlinepatterns
 
@@ -354,3 +355,11 @@ def test_it_reads_the_blocks_past_the_bound_as_one():
     html = str(render_markdown("para\n\n" * (MAX_BLOCKS + 500)))
     assert html.count("<p>") == MAX_BLOCKS
     assert html.count("para") == MAX_BLOCKS + 500
+
+
+def test_it_still_renders_when_the_cache_is_down(renders):
+    # Port 1 refuses connections: every cache call fails; the cache only saves work.
+    down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=down):
+        assert str(render_markdown("**still here**")) == "<p><strong>still here</strong></p>"
+    assert renders == ["**still here**"]
