@@ -224,11 +224,20 @@ def neutralise(text: str) -> str:
     return text.replace(_HARD_BREAK, " \n").translate(_NEUTRALISE)
 
 
+_REFERENCE_PATTERNS = ("reference", "image_reference", "short_reference", "short_image_ref")
+
+
 class InlineWorkGuard(Treeprocessor):
     """Before the inline patterns run: neutralises the costliest pieces of text until the estimate fits."""
 
     def run(self, root: etree.Element) -> None:
-        pieces = []  # (estimated work, element, "text" or "tail")
+        if not self.md.references:
+            # Reference links can only resolve to a `[id]: url` definition; with none, their four
+            # patterns match nothing and only cost a pass over every piece of text.
+            for name in _REFERENCE_PATTERNS:
+                if name in self.md.inlinePatterns:
+                    self.md.inlinePatterns.deregister(name)
+        pieces = []  # (estimated work, index, element, "text" or "tail")
         for element in root.iter():
             for slot in ("text", "tail"):
                 value = getattr(element, slot)

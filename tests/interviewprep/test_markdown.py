@@ -232,6 +232,7 @@ ORDINARY_TEXTS = [
     "# Title\n\nSome **bold**, *it*, `code`, a [link](https://example.com \"Title\") and ![img](https://e.com/i.png).\n\n"
     "- one [x] box\n- two\n  1. nested\n\n> quoted <kbd>Ctrl</kbd> & more\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
     "Reference [style][ref] and [short] links.\n\n[ref]: https://example.com\n[short]: https://example.org\n",
+    "No definitions: [style][ref], [short], ![image][ref] and ![alone] stay text.",
     "a < b and c > d, arrays a[i][j], `x[0]`, dict['k'], **nested *emphasis* here**, line  \nbreak",
     "```python\nif a < b and c[0]:\n    pass\n```\n\n    indented <code> [here\n\ntext",
     "".join(f"Paragraph {i} with a [link](https://example.com/{i}) and `code {i}`.\n\n" for i in range(200)),
