@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sessions.replay import MAX_DIFF_STEPS, apply_patch, line_diff, split_lines  # noqa: E402
+from sessions.line_diff import MAX_DIFF_STEPS, apply_patch, line_diff, split_lines  # noqa: E402
 
 LIMIT_BYTES = 64 * 1024
 LIMIT_MS = 200.0
@@ -48,7 +48,8 @@ def pairs() -> dict[str, tuple[str, str]]:
         "random lines from six": (fill(lambda i: rng.choice("abcdef")), fill(lambda i: rng.choice("abcdef"))),
         "every line rewritten": (fill(lambda i: f"a{i}"), fill(lambda i: f"b{i}")),
         "an edit every 50 lines": (code, "\n".join(line if i % 50 else "pass" for i, line in enumerate(lines))),
-        "short unique lines, every 50th edited": (fill(lambda i: f"{i:x}"), fill(lambda i: f"{i:x}" if i % 50 else "-")),
+        "short unique lines, every 50th edited": (fill(lambda i: f"{i:x}"),
+                                                  fill(lambda i: f"{i:x}" if i % 50 else "-")),
         "empty lines to letters": (fill(lambda i: ""), fill(lambda i: "x")),
     }
 

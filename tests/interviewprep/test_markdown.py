@@ -229,7 +229,8 @@ def test_it_uses_a_cache_that_processes_share():
 SIZE_LIMIT = 64 * 1024  # MAX_ANSWER_BYTES, and the preview form's limit in characters
 
 ORDINARY_TEXTS = [
-    "# Title\n\nSome **bold**, *it*, `code`, a [link](https://example.com \"Title\") and ![img](https://e.com/i.png).\n\n"
+    "# Title\n\nSome **bold**, *it*, `code`, a [link](https://example.com \"Title\")"
+    " and ![img](https://e.com/i.png).\n\n"
     "- one [x] box\n- two\n  1. nested\n\n> quoted <kbd>Ctrl</kbd> & more\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
     "Reference [style][ref] and [short] links.\n\n[ref]: https://example.com\n[short]: https://example.org\n",
     "No definitions: [style][ref], [short], ![image][ref] and ![alone] stay text.",
