@@ -4,7 +4,7 @@ Django-free on purpose (like `sandbox/`): the selector in `sessions/review.py` t
 into the small dataclasses below, filtered to what the viewer may see, and this module merges them:
 
 - code and answer snapshots, each with the lines changed since the previous snapshot of the same
-  field of the same question (`difflib`), and the patch that turns one into the other, so the
+  field of the same question (`sessions.line_diff`), and the patch that turns one into the other, so the
   browser rebuilds any moment from one request without receiving 2,000 full copies;
 - runs and submits (when pressed) and their results (when the verdict came back);
 - the round's clock events (start, pause, resume, time added, end, time up), reveals of hints,
@@ -28,9 +28,11 @@ per-phase times, each flagged when it overran its share of the round (`PHASE_SHA
 from __future__ import annotations
 
 import bisect
-import difflib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+
+# Re-exported: the replay's callers and tests take the diff from here with the rest of the timeline.
+from sessions.line_diff import MAX_DIFF_STEPS, apply_patch, line_diff, split_lines  # noqa: F401
 
 # A stretch with no entry longer than this plays as this long (seconds).
 IDLE_SECONDS = 5.0
@@ -190,44 +192,6 @@ def clock_offset(when: datetime | None, *, clock: RoundClock, pauses: list[tuple
         paused += (stop - start).total_seconds()
     seconds = (when - clock.started_at).total_seconds() - paused
     return min(max(0.0, seconds), clock.elapsed_seconds)
-
-
-# ---------------------------------------------------------------- diffs
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines as the code pane shows them (a trailing newline does not make an extra empty line)."""
-    return text.splitlines()
-
-
-def line_diff(before: str, after: str) -> dict:
-    """What changed from `before` to `after`, line by line.
-
-    - `patch`: [[old start, old end, [new lines]], ...] in old-line coordinates, in order; applying them
-      from the last to the first turns `before`'s lines into `after`'s (see `apply_patch`);
-    - `changed`: [[start, end), ...] ranges of `after`'s lines (0-based) that are new or rewritten;
-    - `removed_at`: positions in `after` where lines were deleted outright.
-    """
-    old, new = split_lines(before), split_lines(after)
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    patch, changed, removed_at = [], [], []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        patch.append([i1, i2, new[j1:j2]])
-        if j2 > j1:
-            changed.append([j1, j2])
-        else:
-            removed_at.append(j1)
-    return {"patch": patch, "changed": changed, "removed_at": removed_at}
-
-
-def apply_patch(lines: list[str], patch: list) -> list[str]:
-    """The inverse of `line_diff` for one step (the browser's replay.js does the same)."""
-    result = list(lines)
-    for start, end, new in reversed(patch):
-        result[start:end] = new
-    return result
 
 
 # ---------------------------------------------------------------- per-phase timing

@@ -1,11 +1,27 @@
 """The one Markdown renderer: code highlighting, math for KaTeX, and sanitising of known XSS payloads."""
 
+import random
 import re
+import uuid
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
+from markdown import htmlparser, inlinepatterns
+
+from interviewprep import markdown as markdown_module
 from interviewprep.markdown import render_markdown
+from interviewprep.markdown_bounds import (
+    MAX_BLOCKS,
+    MAX_INLINE_WORK,
+    MAX_QUOTE_DEPTH,
+    MAX_UNCLOSED_FENCES,
+    inline_work,
+    neutralise_source,
+    restore,
+)
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -124,3 +140,228 @@ def test_the_detector_catches_raw_payloads():
     # Guards the guard: unsanitised, most payloads must be flagged, or the tests above prove nothing.
     flagged = [payload for payload in XSS_PAYLOADS if problems_in(payload)]
     assert len(flagged) >= 20
+
+
+# ---------------------------------------------------------------- math never reaches an attribute as markup
+
+
+def attributes_of(html: str, tag: str) -> list[dict[str, str]]:
+    found = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, name, attrs):
+            if name == tag:
+                found.append(dict(attrs))
+
+    Collector().feed(html)
+    return found
+
+
+def test_it_keeps_math_in_a_link_title_as_the_written_text():
+    html = str(render_markdown('[a](https://example.com "see $x$ and $y$ here") and $z$'))
+    assert attributes_of(html, "a") == [
+        {"href": "https://example.com", "title": "see $x$ and $y$ here", "rel": "noopener noreferrer nofollow"}
+    ]
+    assert '<span class="math math-inline">z</span>' in html
+
+
+def test_it_cannot_break_out_of_an_attribute_through_math():
+    html = str(render_markdown('[a](https://example.com "$x$ onmouseover=alert(1) ") <abbr title="$q$">Q</abbr>'))
+    assert problems_in(html) == []
+    assert attributes_of(html, "abbr") == [{"title": "$q$"}]
+    assert "span" not in html
+
+
+def test_it_leaves_math_in_an_indented_code_block_as_written():
+    html = str(render_markdown("    cost = $x$ + $y$"))
+    assert "cost = $x$ + $y$" in html and "math" not in html
+
+
+def test_it_does_not_let_authors_forge_math_placeholders():
+    html = str(render_markdown("$a$ then \ue0100\ue011 and MATHTOKEN0X"))
+    assert html.count('<span class="math math-inline">a</span>') == 1
+    assert "\ue010" not in html and "MATHTOKEN0X" in html
+
+
+# ---------------------------------------------------------------- cached per text version
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts the real renderer's runs (it still runs)."""
+    calls = []
+    real = markdown_module._render
+
+    def counted(text):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(markdown_module, "_render", counted)
+    return calls
+
+
+def test_it_renders_a_text_version_once_then_serves_it_from_the_cache(renders):
+    text = f"Answer {uuid.uuid4()}: **bold** and $x$"
+    first, second = render_markdown(text), render_markdown(text)
+    assert first == second and "<strong>bold</strong>" in first
+    assert renders == [text]
+    edited = text + " (edited)"
+    assert "(edited)" in render_markdown(edited)
+    assert renders == [text, edited]
+
+
+def test_it_keys_the_cache_on_the_renderer_version(renders, monkeypatch):
+    text = f"Versioned {uuid.uuid4()}"
+    render_markdown(text)
+    monkeypatch.setattr(markdown_module, "RENDERER_VERSION", markdown_module.RENDERER_VERSION + 1000)
+    render_markdown(text)
+    assert renders == [text, text]
+
+
+def test_it_uses_a_cache_that_processes_share():
+    assert settings.CACHES["default"]["BACKEND"] in {
+        "django.core.cache.backends.filebased.FileBasedCache", "django.core.cache.backends.redis.RedisCache",
+    }
+
+
+# ---------------------------------------------------------------- bounded work on hostile text
+
+SIZE_LIMIT = 64 * 1024  # MAX_ANSWER_BYTES, and the preview form's limit in characters
+
+ORDINARY_TEXTS = [
+    "# Title\n\nSome **bold**, *it*, `code`, a [link](https://example.com \"Title\")"
+    " and ![img](https://e.com/i.png).\n\n"
+    "- one [x] box\n- two\n  1. nested\n\n> quoted <kbd>Ctrl</kbd> & more\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "Reference [style][ref] and [short] links.\n\n[ref]: https://example.com\n[short]: https://example.org\n",
+    "No definitions: [style][ref], [short], ![image][ref] and ![alone] stay text.",
+    "a < b and c > d, arrays a[i][j], `x[0]`, dict['k'], **nested *emphasis* here**, line  \nbreak",
+    "```python\nif a < b and c[0]:\n    pass\n```\n\n    indented <code> [here\n\ntext",
+    "".join(f"Paragraph {i} with a [link](https://example.com/{i}) and `code {i}`.\n\n" for i in range(200)),
+]
+
+
+def plain_python_markdown(text: str) -> str:
+    """What Python-Markdown makes of `text` with no guard (our extensions otherwise)."""
+    import markdown as markdown_lib
+
+    return markdown_lib.Markdown(
+        extensions=["fenced_code", "codehilite", "tables", "sane_lists"],
+        extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
+        output_format="html",
+    ).convert(text)
+
+
+@pytest.mark.parametrize("text", ORDINARY_TEXTS)
+def test_it_renders_ordinary_text_exactly_as_python_markdown_does(text):
+    converter = markdown_module._converter()
+    guarded = restore(converter.convert(neutralise_source(text)))
+    assert guarded == plain_python_markdown(text)
+    assert converter.neutralised_pieces == 0
+
+
+@pytest.fixture
+def link_text_scans(monkeypatch):
+    """Characters Python-Markdown's link patterns scan looking for a `]` (the real scan still runs)."""
+    scanned = []
+    real = inlinepatterns.LinkInlineProcessor.getText
+
+    def counted(self, data, index):
+        result = real(self, data, index)
+        scanned.append(result[1] - index)
+        return result
+
+    monkeypatch.setattr(inlinepatterns.LinkInlineProcessor, "getText", counted)
+    return scanned
+
+
+@pytest.mark.parametrize("hostile", ["[" * 3000, "![" * 1500, "[" * 1500 + "]" * 1500, "[x][" * 750, "[\n" * 1500])
+def test_it_neutralises_bracket_runs_so_link_scans_stay_linear(hostile, link_text_scans):
+    # Unguarded, every `[` scanned to the end: millions of characters for these 3,000.
+    converter = markdown_module._converter()
+    html = restore(converter.convert(hostile))
+    assert converter.neutralised_pieces >= 1
+    assert sum(link_text_scans) <= 10 * len(hostile)
+    assert html.replace("<p>", "").replace("</p>", "").replace("<br />", "") == hostile.strip().replace("\n", "\n")
+
+
+def test_it_renders_a_bracket_run_at_the_size_limit_as_the_text_it_is():
+    html = str(render_markdown("[" * SIZE_LIMIT))
+    assert html == "<p>" + "[" * SIZE_LIMIT + "</p>"
+
+
+def test_it_leaves_a_long_ordinary_answer_alone_and_estimates_hostile_text_over_the_bound():
+    converter = markdown_module._converter()
+    converter.convert("\n\n".join(ORDINARY_TEXTS * 3))
+    assert converter.neutralised_pieces == 0
+    for hostile in ("[" * 5000, "`" * 5 + " " + "".join("`" * n + " x " for n in range(1, 300)), "[x](" * 2000):
+        assert inline_work(hostile) > MAX_INLINE_WORK
+
+
+@pytest.fixture
+def start_tags_parsed(monkeypatch):
+    calls = []
+    real = htmlparser.HTMLExtractor.parse_starttag
+
+    def counted(self, i):
+        calls.append(i)
+        return real(self, i)
+
+    monkeypatch.setattr(htmlparser.HTMLExtractor, "parse_starttag", counted)
+    return calls
+
+
+def test_it_keeps_unclosed_tags_away_from_the_html_parser(start_tags_parsed):
+    # Python's HTML parser rescanned the rest of the text from each of these.
+    html = str(render_markdown(f"{uuid.uuid4()}\n\n" + "<a " * 3000 + "\n\n<kbd>Ctrl</kbd>"))
+    assert html.count("&lt;a ") == 3000
+    assert "<kbd>Ctrl</kbd>" in html
+    assert len(start_tags_parsed) <= 2
+
+
+def test_it_leaves_only_a_few_unclosed_fences_for_markdown_to_search_from():
+    # Four backticks open a fence only a line of four closes: none here.
+    text = "````a\n" * 100 + "```python\nx = 1\n```\n"
+    assert neutralise_source(text).count("````a") == MAX_UNCLOSED_FENCES
+    html = str(render_markdown(text))
+    assert html.count("````a") == 100 - MAX_UNCLOSED_FENCES  # the first few still pair up as code spans
+    assert '<div class="highlight">' in html
+
+
+def test_it_nests_quotes_no_deeper_than_the_bound():
+    html = str(render_markdown(">" * 5000 + " deep"))
+    assert html.count("<blockquote>") == MAX_QUOTE_DEPTH
+    assert "&gt;" * 10 in html and "deep" in html
+
+
+# The regexes the math pass used before: quadratic on unclosed runs, but the meaning to keep.
+OLD_CODE_SPAN_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+OLD_DISPLAY_MATH_RE = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+
+
+def test_it_finds_code_spans_and_display_math_as_before_in_one_pass():
+    rng = random.Random(7)
+    texts = ["a `b` c ``d`e`` f", "```` x ` y ``", "` `` ``` unclosed", "``\n`", "$$a$$ $$$b$$ $$"]
+    texts += ["".join(rng.choice("`$ab\n") for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        assert markdown_module._code_spans(text) == [m.span() for m in OLD_CODE_SPAN_RE.finditer(text)], text
+        assert markdown_module._display_math_spans(text) == [m.span() for m in OLD_DISPLAY_MATH_RE.finditer(text)]
+
+
+def test_it_renders_backtick_runs_of_growing_length_at_the_size_limit():
+    text = "".join("`" * n + " x " for n in range(1, 400))[:SIZE_LIMIT]
+    html = str(render_markdown(text))
+    assert html.startswith("<p>") and html.count("x") == text.count("x")
+
+
+def test_it_reads_the_blocks_past_the_bound_as_one():
+    html = str(render_markdown("para\n\n" * (MAX_BLOCKS + 500)))
+    assert html.count("<p>") == MAX_BLOCKS
+    assert html.count("para") == MAX_BLOCKS + 500
+
+
+def test_it_still_renders_when_the_cache_is_down(renders):
+    # Port 1 refuses connections: every cache call fails; the cache only saves work.
+    down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=down):
+        assert str(render_markdown("**still here**")) == "<p><strong>still here</strong></p>"
+    assert renders == ["**still here**"]

@@ -3,12 +3,14 @@
 Django-free: plain rows in, a timeline out; no database.
 """
 
+import difflib
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from sessions.replay import (
     IDLE_SECONDS,
+    MAX_DIFF_STEPS,
     PHASE_SHARES,
     EventRow,
     NoteRow,
@@ -207,6 +209,64 @@ def test_patches_rebuild_every_state_from_the_previous_one():
 
 def test_an_unchanged_text_has_an_empty_patch():
     assert line_diff("a\nb", "a\nb\n") == {"patch": [], "changed": [], "removed_at": []}
+
+
+@pytest.fixture
+def matching_work(monkeypatch):
+    """Counts the line visits of difflib's longest-match searches as they happen (the real search still runs)."""
+    work = {"visits": 0}
+    real = difflib.SequenceMatcher.find_longest_match
+
+    def counted(self, alo=0, ahi=None, blo=0, bhi=None):
+        ahi = len(self.a) if ahi is None else ahi
+        bhi = len(self.b) if bhi is None else bhi
+        work["visits"] += sum(1 + len(self.b2j.get(line, ())) for line in self.a[alo:ahi])
+        return real(self, alo, ahi, blo, bhi)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "find_longest_match", counted)
+    return work
+
+
+def repeating(count: int, step: int) -> str:
+    # Few distinct lines, each repeated: the worst case for difflib (cubic on long texts).
+    return "\n".join(str((i * step) % 7) for i in range(count))
+
+
+def test_it_bounds_the_matching_work_on_repetitive_texts(matching_work):
+    before, after = repeating(400, 1), repeating(400, 3)
+    diff = line_diff(before, after)
+    assert apply_patch(split_lines(before), diff["patch"]) == split_lines(after)
+    assert 0 < matching_work["visits"] <= 2 * MAX_DIFF_STEPS
+
+
+def test_it_diffs_texts_at_the_size_limit_exactly_with_bounded_work(matching_work):
+    # 8,000 short lines fill the 64 KB limit; difflib alone took seconds on such a pair.
+    before, after = repeating(8000, 1), repeating(8000, 3)
+    assert len(after.encode()) <= 64 * 1024
+    diff = line_diff(before, after)
+    assert apply_patch(split_lines(before), diff["patch"]) == split_lines(after)
+    assert diff["patch"] == [[1, 8000, split_lines(after)[1:]]]  # one hunk after the shared first line
+    assert diff["changed"] == [[1, 8000]]
+    assert matching_work["visits"] <= 2 * MAX_DIFF_STEPS
+
+
+def test_it_sets_the_shared_ends_aside_when_the_whole_is_too_costly():
+    lines = [f"line {i}" for i in range(3000)]
+    edited = lines[:1500] + ["changed"] + lines[1501:]
+    diff = line_diff("\n".join(lines), "\n".join(edited), max_steps=100)
+    assert diff == {"patch": [[1500, 1501, ["changed"]]], "changed": [[1500, 1501]], "removed_at": []}
+
+
+@pytest.mark.parametrize("before, after", [
+    ("a\nb\nc\nd\ne", "a\nx\nc\ne\nf"),
+    ("def f():\n    return 1\n", "def f(x):\n    y = x\n    return y\n\nprint(f(2))\n"),
+    ("\n".join(f"line {i}" for i in range(500)), "\n".join(f"line {i}" if i % 50 else "new" for i in range(500))),
+])
+def test_it_gives_difflibs_own_diff_for_ordinary_edits(before, after):
+    old, new = split_lines(before), split_lines(after)
+    expected = [[i1, i2, new[j1:j2]] for tag, i1, i2, j1, j2 in
+                difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if tag != "equal"]
+    assert line_diff(before, after)["patch"] == expected
 
 
 # ---------------------------------------------------------------- per-phase timing
