@@ -92,17 +92,27 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds rendered Markdown per text version (interviewprep/markdown.py), shared by every
-# process: Redis when CACHE_URL names one (several machines), else files in var/ (one machine).
+# Two caches, each shared by every process. `default` holds rendered Markdown per text version
+# (interviewprep/markdown.py): losing it only costs a render. `throttle` holds the log-in, sign-up and
+# autosave counters, which must be the same in every web process. With CACHE_URL both live in Redis
+# (several machines); without it, rendered Markdown goes to files in var/ and the counters to a table
+# in the database (`manage.py createcachetable`, which `make run` runs).
 _cache_url = env_str("CACHE_URL")
 if _cache_url and not _cache_url.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// URL, got {_cache_url!r}")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-    if _cache_url
-    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache"),
-          "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000, minimum=100)}}
-}
+if _cache_url:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url},
+        "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url,
+                     "KEY_PREFIX": "throttle"},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache"),
+                    "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000, minimum=100)}},
+        "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "interviewprep_throttle",
+                     "OPTIONS": {"MAX_ENTRIES": 100_000}},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -232,16 +242,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # an uploaded file past this is s
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
-# Throttles (log-in, sign-up, autosave) count in the `throttle` cache, which every web process must
-# share: Redis when CACHE_URL names one, else a table in the database (`manage.py createcachetable`).
-_cache_url = env_str("CACHE_URL")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-    if _cache_url
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "interviewprep_throttle",
-          "OPTIONS": {"MAX_ENTRIES": 100_000}},
-}
 # How many proxies in front of the app append to X-Forwarded-For (0: ignore the header, use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Failed log-ins (and wrong current passwords) allowed per username and per address in a window.

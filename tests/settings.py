@@ -16,6 +16,11 @@ from interviewprep.settings import *  # noqa: E402,F403
 # Hashing passwords slowly protects real accounts; tests create many.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Throttle counters in this process's memory, emptied before every test (tests/conftest.py);
-# tests/interviewprep/test_throttle.py also runs them on the database cache production uses.
-CACHES = {**CACHES, "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}}  # noqa: F405
+# Both caches in this process's memory: rendered Markdown then never outlives a test run (an edit made
+# without bumping RENDERER_VERSION cannot serve stale HTML to the tests), and the throttle counters are
+# emptied before every test (tests/conftest.py); tests/interviewprep/test_throttle.py also runs them on
+# the database cache that production uses without CACHE_URL.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "markdown"},
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+}

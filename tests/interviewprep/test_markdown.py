@@ -1,7 +1,10 @@
 """The one Markdown renderer: code highlighting, math for KaTeX, and sanitising of known XSS payloads."""
 
+import os
 import random
 import re
+import subprocess
+import sys
 import uuid
 from html.parser import HTMLParser
 
@@ -218,10 +221,20 @@ def test_it_keys_the_cache_on_the_renderer_version(renders, monkeypatch):
     assert renders == [text, text]
 
 
-def test_it_uses_a_cache_that_processes_share():
-    assert settings.CACHES["default"]["BACKEND"] in {
-        "django.core.cache.backends.filebased.FileBasedCache", "django.core.cache.backends.redis.RedisCache",
-    }
+@pytest.mark.parametrize("cache_url, backend", [
+    ("", "django.core.cache.backends.filebased.FileBasedCache"),
+    ("redis://127.0.0.1:6379/14", "django.core.cache.backends.redis.RedisCache"),
+])
+def test_it_uses_a_cache_that_processes_share(cache_url, backend, tmp_path):
+    """The real settings (not the tests'): rendered HTML is never kept per process, with or without Redis."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "interviewprep.settings", "CACHE_URL": cache_url,
+           "INTERVIEWPREP_VAR_DIR": str(tmp_path)}
+    shown = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                               "print(settings.CACHES['default']['BACKEND'])"],
+        env=env, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR,
+    )
+    assert shown.stdout.strip() == backend
 
 
 # ---------------------------------------------------------------- bounded work on hostile text
