@@ -50,6 +50,8 @@ class StagePoint:
     paired: bool
     self_score: float | None
     interviewer_score: float | None
+    # A scorecard that came in with an import: listed, but never drawn as an interviewer's feedback here.
+    imported_score: float | None = None
 
     @property
     def self_text(self) -> str:
@@ -57,6 +59,8 @@ class StagePoint:
 
     @property
     def interviewer_text(self) -> str:
+        if self.imported_score is not None:
+            return f"{charts.format_number(self.imported_score)} (imported scorecard)"
         return "" if self.interviewer_score is None else charts.format_number(self.interviewer_score)
 
 
@@ -174,8 +178,11 @@ def _stage_progress(user) -> list[StageProgress]:
     for stage_round in rounds:
         visible = round_visibility(stage_round, round_role(user, stage_round))
         interviewer = _interviewer_score(stage_round.scorecard) if visible.scorecard else None
+        imported = None
+        if stage_round.session.is_imported:
+            imported, interviewer = interviewer, None
         own = _self_score(stage_round)
-        if own is None and interviewer is None:
+        if own is None and interviewer is None and imported is None:
             continue
         stage = stage_round.stage
         key = stage.pk if stage else ("removed", stage_round.title)
@@ -183,7 +190,7 @@ def _stage_progress(user) -> list[StageProgress]:
         by_stage.setdefault(key, StageProgress(title=title)).points.append(StagePoint(
             when=stage_round.ended_at or stage_round.started_at, round_title=stage_round.title,
             session_id=stage_round.session_id, paired=stage_round.session.is_paired,
-            self_score=own, interviewer_score=interviewer,
+            self_score=own, interviewer_score=interviewer, imported_score=imported,
         ))
     return sorted(by_stage.values(), key=lambda stage: stage.title)
 

@@ -84,8 +84,13 @@ def _answerer_id(stage_round: Round):
 
 
 def user_snapshot_bytes(user_id) -> int:
-    """Replay history kept for everything this user answered: their solo rounds and paired rounds as candidate."""
-    mine = Q(session__mode=InterviewSession.Mode.SOLO, session__owner_id=user_id) | Q(candidate_id=user_id)
+    """Replay history kept for everything this user answered (their solo rounds and paired rounds as
+    candidate) or brought in (every round of the sessions they imported)."""
+    mine = (
+        Q(session__mode=InterviewSession.Mode.SOLO, session__owner_id=user_id)
+        | Q(candidate_id=user_id)
+        | Q(session__owner_id=user_id, session__imported_at__isnull=False)
+    )
     return Round.objects.filter(mine).aggregate(total=Sum("snapshot_bytes"))["total"] or 0
 
 

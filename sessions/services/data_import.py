@@ -319,6 +319,10 @@ class _PlannedRound:
     scorecard: tuple[Scorecard, datetime] | None
     interviewer_feedback: InterviewerFeedback | None = None
 
+    @property
+    def snapshot_bytes(self) -> int:
+        return sum(len(snapshot.content.encode()) for p in self.questions for snapshot, _ in p.snapshots)
+
 
 @dataclass
 class _PlannedSession:
@@ -326,6 +330,10 @@ class _PlannedSession:
     created_at: datetime
     rounds: list[_PlannedRound]
     notes_left_out: int
+
+    @property
+    def snapshot_bytes(self) -> int:
+        return sum(planned_round.snapshot_bytes for planned_round in self.rounds)
 
 
 class _Planner:
@@ -456,7 +464,8 @@ class _Planner:
             snap = r.mapping(snap, snap_path)
             if snap is None:
                 continue
-            name = r.choice(snap, "field", snap_path, RoundQuestion.ANSWER_FIELDS)
+            fields = RoundQuestion.ANSWER_FIELDS if question is None else RoundQuestion.FIELDS_BY_KIND[question.kind]
+            name = r.choice(snap, "field", snap_path, [f for f in fields if f != "language"])
             per_field[name] = per_field.get(name, 0) + 1
             if per_field[name] == MAX_SNAPSHOTS_PER_FIELD + 1:
                 r.error(f"{path}.snapshots", f"more than {MAX_SNAPSHOTS_PER_FIELD} snapshots of “{name}”.")
@@ -731,6 +740,7 @@ def user_data_import(*, user, data) -> ImportResult:
                 skipped += 1
                 continue
             existing.add(key)
+            import_rules.require_history_room(user, plan.snapshot_bytes)
             _create_session(plan)
             created += 1
             left_out += plan.notes_left_out
@@ -745,6 +755,7 @@ def _create_session(plan: _PlannedSession) -> None:
     for planned_round in plan.rounds:
         stage_round = planned_round.row
         stage_round.session = session
+        stage_round.snapshot_bytes = planned_round.snapshot_bytes  # imported history counts towards the caps
         stage_round.save()
         questions = {}
         for planned in planned_round.questions:

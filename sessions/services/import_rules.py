@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from questions.access import can_view_answers, is_guest
 from sessions.models import InterviewSession, Round, Scorecard
 from sessions.services import rounds  # the module, not its names: rounds.py imports this module too
+from sessions.services.answer_limits import user_snapshot_bytes
 
 IMPORTED_ROUND = (
     "This round was imported from another instance: it is a record to read, "
@@ -35,6 +37,15 @@ GUEST_IMPORT = (
     "Guest access covers the interview you were invited to. Choose a username and password for this "
     "account before importing sessions."
 )
+
+
+def require_history_room(user, size: int) -> None:
+    """Imported replay history counts towards the user's cap on history like history typed here."""
+    if user_snapshot_bytes(user.pk) + size > settings.SNAPSHOT_BYTES_PER_USER:
+        raise ValidationError(
+            "This import would take your replay history past its limit "
+            f"({settings.SNAPSHOT_BYTES_PER_USER // 2**20} MiB for all your rounds); nothing was imported."
+        )
 
 
 def require_importer(user) -> None:

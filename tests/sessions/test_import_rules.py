@@ -17,12 +17,13 @@ from sessions.models import Guest, InterviewSession, Invite, Round, Submission
 from sessions.services import notes as note_services
 from sessions.services import paired as paired_services
 from sessions.services import rounds as round_services
+from sessions.services.answer_limits import user_snapshot_bytes
 from sessions.services.data_import import user_data_import
 from sessions.services.import_rules import GUEST_IMPORT, IMPORTED_ROUND, IMPORTED_SESSION
 from sessions.services.rounds import RoundClosed
 from sessions.services.submissions import submission_create
 from sessions.tokens import new_token
-from tests.sessions.test_data_import import counts, exported
+from tests.sessions.test_data_import import counts, exported, sum_two
 from tests.sessions.test_exports import build_paired, build_solo, fresh, question_in
 
 User = get_user_model()
@@ -265,3 +266,43 @@ def test_an_invite_to_an_imported_session_admits_nobody(outsider, imported_candi
     assert caught.value.messages == [IMPORTED_SESSION]
     session = InterviewSession.objects.get(pk=imported_candidate_round.session_id)
     assert session.partner is None and Invite.objects.get().accepted_at is None
+
+
+# ---------------------------------------------------------------- imported history and the storage caps
+
+
+def _solo_snapshots(document: dict) -> list[dict]:
+    return [snap for s in document["sessions"] if s["mode"] == "solo"
+            for r in s["rounds"] for q in r["questions"] for snap in q["snapshots"]]
+
+
+@pytest.mark.django_db
+def test_it_counts_imported_history_towards_the_round_and_the_user(owner, solo_document):
+    expected = sum(len(snap["content"].encode()) for snap in _solo_snapshots(solo_document))
+    assert expected > 0
+
+    user_data_import(user=owner, data=solo_document)
+
+    assert Round.objects.get(session__owner=owner).snapshot_bytes == expected
+    assert user_snapshot_bytes(owner.pk) == expected
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_import_that_would_pass_the_users_history_cap_and_saves_nothing(owner, solo_document,
+                                                                                     settings):
+    size = sum(len(snap["content"].encode()) for snap in _solo_snapshots(solo_document))
+    settings.SNAPSHOT_BYTES_PER_USER = size - 1
+
+    with pytest.raises(ValidationError, match="past its limit"):
+        user_data_import(user=owner, data=solo_document)
+
+    assert not InterviewSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_history_of_a_field_the_question_kind_has_not(owner, solo_document):
+    sum_two(solo_document)["snapshots"][0]["field"] = "situation"  # a behavioural field on a coding question
+
+    with pytest.raises(ValidationError, match="snapshots\\[0\\].field: expected one of"):
+        user_data_import(user=owner, data=solo_document)
+    assert not InterviewSession.objects.exists()

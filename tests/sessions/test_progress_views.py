@@ -9,11 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from questions.models import Question, StageRubricItem
-from sessions.models import Submission
+from sessions.models import InterviewSession, Submission
 from sessions.services import notes as note_services
 from sessions.services import paired as paired_services
 from sessions.services import rounds as round_services
+from sessions.services.data_import import user_data_import
 from sessions.services.notes import scorecard_items
+from tests.sessions.test_data_import import exported
 
 URL = "/practice/progress/"
 
@@ -243,3 +245,17 @@ def test_it_refuses_post(owner_client, mini_pack):
 def test_an_htmx_request_gets_the_whole_page(owner_client, practice):
     response = owner_client.get(URL, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "<html" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_imported_scorecard_is_listed_as_imported_and_never_drawn_as_an_interviewers(partner, partner_client,
+                                                                                      practice):
+    document = exported(partner)  # bob's round: alice released "no" (2), he assessed himself 4
+    InterviewSession.objects.all().delete()
+    user_data_import(user=partner, data=document)
+
+    response = partner_client.get(URL)
+    points = response.context["report"].stages[0].points
+    assert [(p.self_score, p.interviewer_score, p.imported_score) for p in points] == [(4, None, 2)]
+    page = response.content.decode()
+    assert "2 (imported scorecard)" in page
