@@ -1,6 +1,7 @@
 """run_queue: per-user run limits hold under concurrent requests, and one user's backlog waits its turn."""
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection
@@ -16,25 +17,26 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def runs_stay_queued():
-    """No live worker takes runs from the sandbox queue while the test counts them.
+def runs_stay_queued(monkeypatch):
+    """Runs sent while the test counts admissions go to a queue no worker reads.
 
     The suite's worker is session-wide: once another test has started it, it would finish the first
-    accepted run mid-burst, and a later request would rightly be admitted in its place. Afterwards
-    the test's messages are dropped so the worker never sees runs of a flushed database.
+    accepted run mid-burst, and a later request would rightly be admitted in its place. Only this
+    process's router changes: a control broadcast (cancel_consumer) would reach every worker on the
+    broker, other test runs' workers included, and one told to add_consumer would take these runs.
     """
-    from django.conf import settings
-
     from interviewprep.celery import app
 
-    queue = settings.SANDBOX_QUEUE
-    app.control.cancel_consumer(queue, reply=True, timeout=2)
-    try:
-        yield
-    finally:
-        with app.connection_for_write() as connection_:
-            connection_.default_channel.queue_purge(queue)
-        app.control.add_consumer(queue, reply=True, timeout=2)
+    unread = f"unread-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setattr(app.amqp, "router", app.amqp.Router())  # touched first, so undo puts it back
+    monkeypatch.setitem(app.conf, "task_routes", {"sessions.tasks.*": {"queue": unread}})
+    app.amqp.flush_routes()
+    monkeypatch.setattr(app.amqp, "router", app.amqp.Router())
+    yield
+    monkeypatch.undo()
+    app.amqp.flush_routes()
+    with app.connection_for_write() as broker:
+        broker.default_channel.queue_purge(unread)
 SLOW = "import time\ntime.sleep(2)\nprint('slow')\n"
 
 
