@@ -55,6 +55,8 @@ class Submission(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     worker = models.CharField(max_length=200, blank=True)  # the Celery node that claimed it
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the run was last handed to the broker; None while it waits its turn (see services/run_queue.py).
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -15,9 +15,14 @@ previous one finishes (``run_next_for``, called by the worker under the same
 lock, so a run created while another finishes is never left behind). The queue
 therefore holds at most one run per user and serves users round-robin: a user's
 backlog delays someone else's run by at most the one run of theirs ahead of it.
-The price is that one user's runs never run in parallel. A row that is somehow
-left unsent is sent again by ``submissions_recover`` once it is older than
-SUBMISSION_STALE_AFTER_S.
+The price is that one user's runs never run in parallel.
+
+Hand-offs that go wrong (the broker was down when the next run was due, a run
+was deleted before a worker claimed it, a message was lost) are repaired by the
+periodic sweep (``runs_due``): it gives each user with waiting runs their next
+one, unless one of theirs is running or was handed to the broker less than
+SUBMISSION_STALE_AFTER_S ago (``Submission.dispatched_at``), so a held run is
+never sent early and a lost message is sent again only after that time.
 """
 
 from __future__ import annotations
@@ -77,6 +82,36 @@ def run_next_for(user_id: int | None) -> int | None:
     mine = Submission.objects.filter(user_id=user_id)
     if mine.filter(status=Submission.Status.RUNNING).exists():
         return None
-    return mine.filter(status=Submission.Status.QUEUED).order_by("created_at", "pk").values_list(
+    if mine.filter(status=Submission.Status.QUEUED, dispatched_at__isnull=False).exists():
+        return None  # one of theirs is already with the broker: it goes first
+    return _oldest_queued(mine)
+
+
+def run_due_for(user_id: int, *, now: datetime) -> int | None:
+    """For the sweep: the user's run to send now, or None. Call under ``runs_lock_user``.
+
+    Like ``run_next_for``, but a run handed to the broker more than SUBMISSION_STALE_AFTER_S ago and
+    still not claimed counts as lost and is the one sent again.
+    """
+    mine = Submission.objects.filter(user_id=user_id)
+    if mine.filter(status=Submission.Status.RUNNING).exists():
+        return None
+    sent = mine.filter(status=Submission.Status.QUEUED, dispatched_at__isnull=False)
+    if sent.exists():
+        cutoff = now - timedelta(seconds=settings.SUBMISSION_STALE_AFTER_S)
+        return _oldest_queued(sent.filter(dispatched_at__lt=cutoff))
+    return _oldest_queued(mine)
+
+
+def users_waiting() -> list[int]:
+    """Users with a run waiting in the database or with the broker."""
+    return list(
+        Submission.objects.filter(status=Submission.Status.QUEUED, user__isnull=False)
+        .values_list("user_id", flat=True).distinct()
+    )
+
+
+def _oldest_queued(runs) -> int | None:
+    return runs.filter(status=Submission.Status.QUEUED).order_by("created_at", "pk").values_list(
         "pk", flat=True
     ).first()

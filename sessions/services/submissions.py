@@ -10,13 +10,20 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 import sandbox
 from questions.models import Question
 from sessions.models import Round, Submission
-from sessions.services.run_queue import RunLimited, run_next_for, runs_admit, runs_lock_user
+from sessions.services.run_queue import (
+    RunLimited,
+    run_due_for,
+    run_next_for,
+    runs_admit,
+    runs_lock_user,
+    users_waiting,
+)
 
 __all__ = ["RunLimited", "submission_create", "submission_claim", "submission_execute", "submissions_recover"]
 
@@ -96,6 +103,8 @@ def submission_create(
 def _enqueue(submission_id: int) -> None:
     from sessions.tasks import run_submission  # the task module imports this one
 
+    # Marked before the message exists, so a worker's claim never races the mark.
+    Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED).update(dispatched_at=timezone.now())
     try:
         run_submission.delay(submission_id)
     except Exception:  # the broker is down: say so instead of leaving the run queued forever
@@ -251,8 +260,10 @@ def submissions_recover(
     A running row is stale when it has run for longer than SUBMISSION_STALE_AFTER_S,
     or when `is_claim_alive(worker, started_at)` says the process that claimed it is
     gone (killed, restarted). Stale rows go back to the queue once; after that they are
-    failed with a message, so none stays running forever. Without `only_ids`, queued
-    rows older than the cutoff (their broker message was lost) are sent again.
+    failed with a message, so none stays running forever. Without `only_ids` (the
+    periodic sweep), every user with waiting runs is given their due one
+    (`run_queue.run_due_for`): a hand-off that went wrong is repaired within one sweep,
+    a lost message is sent again, and a held run is never sent early.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.SUBMISSION_STALE_AFTER_S)
@@ -279,17 +290,30 @@ def submissions_recover(
             _send_next(user_id)
     requeue_ids = list(stale.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
     requeued = Submission.objects.filter(pk__in=requeue_ids, status=Submission.Status.RUNNING).update(
-        status=Submission.Status.QUEUED, worker=""
+        status=Submission.Status.QUEUED, worker="", dispatched_at=now
     )
     if requeued:
         Round.objects.filter(questions__submissions__in=requeue_ids).update(version=F("version") + 1)
-    lost_ids = []
-    if only_ids is None:
-        lost_ids = list(
-            Submission.objects.filter(status=Submission.Status.QUEUED, created_at__lt=cutoff)
-            .exclude(pk__in=requeue_ids)
-            .values_list("pk", flat=True)
-        )
-    for submission_id in requeue_ids + lost_ids:
+    for submission_id in requeue_ids:
         transaction.on_commit(lambda pk=submission_id: _enqueue(pk))
-    return {"failed": failed, "requeued": requeued, "lost": len(lost_ids)}
+    sent = _send_due(now=now, cutoff=cutoff) if only_ids is None else 0
+    return {"failed": failed, "requeued": requeued, "lost": sent}
+
+
+def _send_due(*, now, cutoff) -> int:
+    """Each waiting user's due run, under their lock; runs of no user (benchmarks) once they look lost."""
+    due = []
+    for user_id in users_waiting():
+        with transaction.atomic():
+            runs_lock_user(user_id)
+            next_id = run_due_for(user_id, now=now)
+            if next_id is not None:
+                due.append(next_id)
+                transaction.on_commit(lambda pk=next_id: _enqueue(pk))
+    ownerless = Submission.objects.filter(status=Submission.Status.QUEUED, user__isnull=True).filter(
+        Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=cutoff)
+    ).values_list("pk", flat=True)
+    for submission_id in ownerless:
+        due.append(submission_id)
+        transaction.on_commit(lambda pk=submission_id: _enqueue(pk))
+    return len(due)

@@ -55,13 +55,12 @@ def test_a_claim_by_a_dead_pool_process_of_this_node_is_stale(owner):
 
 
 @pytest.mark.django_db
-def test_the_sweep_handles_rows_older_than_the_cutoff(owner, settings):
+def test_the_sweep_handles_rows_older_than_the_cutoff(owner, outsider, settings):
     settings.SUBMISSION_STALE_AFTER_S = 60
     old = timezone.now() - timedelta(seconds=120)
     stale = make(owner, status="running", worker="celery@x:1", attempts=1, started_at=old)
     fresh = make(owner, status="running", worker="celery@x:1", attempts=1, started_at=timezone.now())
-    lost = make(owner, status="queued")
-    Submission.objects.filter(pk=lost.pk).update(created_at=old)
+    lost = make(outsider, status="queued", dispatched_at=old)  # sent, never claimed: its message was lost
     counts = submissions_recover()
     assert counts == {"failed": 0, "requeued": 1, "lost": 1}
     stale.refresh_from_db(), fresh.refresh_from_db()
@@ -79,3 +78,49 @@ def test_finished_rows_are_left_alone(owner):
 def test_claim_labels_round_trip():
     assert liveness.split_claim(liveness.claim_label("celery@host:with:colons", 42)) == ("celery@host:with:colons", 42)
     assert liveness.split_claim("legacy-node") == ("legacy-node", None)
+
+
+# ---------------------------------------------------------------- the sweep and the fair queue (run_queue)
+
+
+def sent_by_sweep(django_capture_on_commit_callbacks, **kwargs) -> list[int]:
+    """The runs the sweep hands to the broker (their dispatch mark is set by the hand-off itself)."""
+    before = dict(Submission.objects.values_list("pk", "dispatched_at"))
+    with django_capture_on_commit_callbacks(execute=True):
+        submissions_recover(**kwargs)
+    after = dict(Submission.objects.values_list("pk", "dispatched_at"))
+    return sorted(pk for pk, at in after.items() if at != before.get(pk))
+
+
+@pytest.mark.django_db
+def test_it_never_sends_a_held_run_while_the_users_run_is_running(owner, settings, django_capture_on_commit_callbacks):
+    settings.SUBMISSION_STALE_AFTER_S = 60
+    old = timezone.now() - timedelta(seconds=600)
+    make(owner, status="running", worker=f"celery@x:{os.getpid()}", attempts=1, started_at=timezone.now())
+    held = make(owner, status="queued")
+    Submission.objects.filter(pk=held.pk).update(created_at=old)  # waited long, but its turn has not come
+
+    assert sent_by_sweep(django_capture_on_commit_callbacks) == []
+
+
+@pytest.mark.django_db
+def test_it_sends_a_run_again_only_once_its_message_looks_lost(owner, settings, django_capture_on_commit_callbacks):
+    settings.SUBMISSION_STALE_AFTER_S = 60
+    sent = make(owner, status="queued", dispatched_at=timezone.now() - timedelta(seconds=30))
+    make(owner, status="queued")  # held behind it
+
+    assert sent_by_sweep(django_capture_on_commit_callbacks) == []  # still with the broker: no duplicate
+    Submission.objects.filter(pk=sent.pk).update(dispatched_at=timezone.now() - timedelta(seconds=61))
+    assert sent_by_sweep(django_capture_on_commit_callbacks) == [sent.pk]
+
+
+@pytest.mark.django_db
+def test_it_gives_a_user_their_next_run_when_the_one_ahead_vanished(owner, settings,
+                                                                    django_capture_on_commit_callbacks):
+    """The run ahead was deleted (its round removed) or failed to reach the broker: the held one goes next."""
+    settings.SUBMISSION_STALE_AFTER_S = 300
+    ahead = make(owner, status="queued", dispatched_at=timezone.now())
+    held = make(owner, status="queued")
+    ahead.delete()
+
+    assert sent_by_sweep(django_capture_on_commit_callbacks) == [held.pk]
