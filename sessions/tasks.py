@@ -3,8 +3,9 @@
 import os
 
 from celery import shared_task
+from celery.exceptions import Reject
 
-from sessions import liveness
+from sessions import liveness, worker_sandbox
 from sessions.services.rounds import rounds_close_expired
 from sessions.services.submissions import submission_execute, submissions_recover
 
@@ -23,6 +24,9 @@ _HARD_LIMIT_S = 150
 )
 def run_submission(self, submission_id: int) -> None:
     """Run one submission. Safe to deliver twice: only a queued row is claimed."""
+    if worker_sandbox.refuses_runs():
+        # Taken before this worker stopped consuming: back to the queue, for a worker whose sandbox works.
+        raise Reject("this worker's sandbox is broken", requeue=True)
     node = self.request.hostname or "worker"
     if submission_execute(submission_id=submission_id, worker=liveness.claim_label(node, os.getpid())) is None:
         # Not claimable: finished, claimed by a live process, or claimed by a pool process
