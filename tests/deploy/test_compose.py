@@ -34,6 +34,7 @@ ENV_EXAMPLE_TEXT = (BASE_DIR / ".env.example").read_text()
 # Variables the stack may set that the app does not read: other programs consume them.
 CONSUMED_ELSEWHERE = {
     "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",  # the postgres image (and Compose interpolation)
+    "REDIS_PASSWORD",  # the redis service's --requirepass (Compose interpolation)
     "WEB_CONCURRENCY",  # gunicorn reads it itself
     "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE",  # the Python interpreter
     "DJANGO_SETTINGS_MODULE",  # Django
@@ -313,6 +314,17 @@ def test_it_agrees_on_the_database_credentials_and_service_hosts_in_env_example(
         ENV_EXAMPLE["POSTGRES_USER"], ENV_EXAMPLE["POSTGRES_PASSWORD"], ENV_EXAMPLE["POSTGRES_DB"])
     assert database.hostname in SERVICES
     assert urlparse(ENV_EXAMPLE["CELERY_BROKER_URL"]).hostname in SERVICES
+
+
+def test_it_protects_redis_with_the_password_the_redis_urls_carry():
+    redis = SERVICES["redis"]
+    command = redis["command"]
+    assert _interpolate(command[command.index("--requirepass") + 1], ENV_EXAMPLE) == ENV_EXAMPLE["REDIS_PASSWORD"]
+    assert _interpolate(redis["environment"]["REDISCLI_AUTH"], ENV_EXAMPLE) == ENV_EXAMPLE["REDIS_PASSWORD"]
+    for name in ("CELERY_BROKER_URL", "CACHE_URL"):
+        assert urlparse(ENV_EXAMPLE[name]).password == ENV_EXAMPLE["REDIS_PASSWORD"], name
+    with pytest.raises(MissingRequiredVariable):
+        _interpolate(command[command.index("--requirepass") + 1], {})
 
 
 def test_it_accepts_env_example_values_in_the_app_settings(tmp_path):
