@@ -32,7 +32,7 @@ test-postgres: install
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest --ignore=tests/sandbox
 
 # The production stack built and run on Docker from a clean clone of HEAD (root; minutes; not part of `make test`).
-# Needs dockerd and docker-compose: /work/shared/tools/docker-here.sh-style setup (README.md, Production).
+# Needs dockerd and docker-compose running here (README.md, Production: the stack test).
 stack-test:
 	$(PYTHON) tests/deploy/stack_test.py
 

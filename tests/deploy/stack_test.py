@@ -197,7 +197,8 @@ class Browser:
             **({"X-CSRFToken": self.csrf(), "Referer": BASE + "/"} if method == "POST" else {}), **(headers or {})})
         try:
             with self.opener.open(request, timeout=timeout) as response:
-                return response.status, response.geturl(), response.read().decode(), dict(response.headers)
+                return (response.status, response.geturl(), response.read().decode(errors="replace"),
+                        dict(response.headers))
         except urllib.error.HTTPError as error:
             return error.code, error.geturl(), error.read().decode(errors="replace"), dict(error.headers)
 
@@ -258,6 +259,28 @@ def wait_result(browser: Browser, submission_id: int, timeout: float = 240) -> s
 def verdict_line(fragment: str) -> str:
     match = re.search(r"<strong>(.*?)</strong>", fragment, flags=re.S)
     return re.sub(r"\s+", " ", match.group(1)).strip() if match else re.sub(r"<[^>]+>|\s+", " ", fragment)[:300]
+
+
+class Users:
+    """Signed-up users, each in a coding round of their own: a round question has one run at a time."""
+
+    def __init__(self):
+        self.rounds: list[tuple[Browser, int]] = []
+
+    def queue(self, count: int, source: str, stdin: str) -> list[tuple[Browser, int]]:
+        while len(self.rounds) < count:
+            browser = sign_up("stack-" + secrets.token_hex(4))
+            self.rounds.append((browser, start_coding_round(browser)))
+        return [(browser, queue_run(browser, round_id, "python", source, stdin=stdin))
+                for browser, round_id in self.rounds[:count]]
+
+    def finish(self, queued: list[tuple[Browser, int]], timeout: float = 300) -> list[int]:
+        for browser, sid in queued:
+            wait_result(browser, sid, timeout=timeout)
+        return [sid for _, sid in queued]
+
+
+USERS = Users()
 
 
 def submission_rows(stack: Stack, ids: list[int]) -> dict[int, dict]:
@@ -367,6 +390,19 @@ def step_end_round(browser: Browser, round_id: int) -> None:
     figure("end round", "summary page lists the runs")
 
 
+def step_browser() -> None:
+    """tests/deploy/stack_browser.py in Chromium, with an interpreter that has Playwright."""
+    python = os.environ.get("STACK_TEST_BROWSER_PYTHON") or str(REPO / ".venv" / "bin" / "python")
+    if not (os.path.exists(python) and run([python, "-c", "import playwright"], check_rc=False).returncode == 0):
+        figure("browser journey", "not run: no Python with Playwright (set STACK_TEST_BROWSER_PYTHON)")
+        raise StepFailed("no Python with Playwright for the browser journey")
+    start = time.monotonic()
+    proc = run([python, str(REPO / "tests" / "deploy" / "stack_browser.py"), BASE], check_rc=False, timeout=600)
+    check(proc.returncode == 0, f"browser journey failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}")
+    steps = "; ".join(proc.stdout.strip().splitlines())
+    figure("browser journey (Chromium)", f"{steps} ({time.monotonic() - start:.0f} s)")
+
+
 def worker_nodes(stack: Stack) -> dict[str, str]:
     """Container hostname (the node's %h) -> container id, for the running worker containers."""
     nodes = {}
@@ -382,9 +418,7 @@ def step_scale(stack: Stack, browser: Browser, round_id: int) -> None:
     stack.wait_healthy(["worker"])
     nodes = worker_nodes(stack)
     check(len(nodes) == 3, f"three workers: {nodes}")
-    ids = [queue_run(browser, round_id, "python", SLOW, stdin="1.5") for _ in range(12)]
-    for sid in ids:
-        wait_result(browser, sid)
+    ids = USERS.finish(USERS.queue(12, SLOW, "1.5"))
     rows = submission_rows(stack, ids)
     spread: dict[str, int] = {}
     for row in rows.values():
@@ -422,16 +456,13 @@ def step_kill_worker(stack: Stack, browser: Browser, round_id: int) -> None:
 
 
 def step_restart(stack: Stack, browser: Browser, round_id: int, service: str) -> None:
-    before = [queue_run(browser, round_id, "python", SLOW, stdin="1") for _ in range(6)]
+    queued = USERS.queue(6, SLOW, "1")
     start = time.monotonic()
     stack.compose("restart", service)
     stack.wait_healthy([service])
     down_for = time.monotonic() - start
-    for sid in before:
-        wait_result(browser, sid, timeout=600)
-    after = [queue_run(browser, round_id, "python", SLOW, stdin="0.1") for _ in range(3)]
-    for sid in after:
-        wait_result(browser, sid, timeout=300)
+    before = USERS.finish(queued, timeout=600)
+    after = USERS.finish(USERS.queue(3, SLOW, "0.1"))
     rows = submission_rows(stack, before + after)
     bad = {sid: row for sid, row in rows.items() if (row["status"], row["verdict"]) != ("done", "OK")}
     check(len(rows) == 9 and not bad, f"after restarting {service}: {bad or rows}")
@@ -531,9 +562,7 @@ def step_remote_worker(stack: Stack, browser: Browser, round_id: int, env: dict,
         remote_node = json.loads(run(["docker", "inspect", remote.container_ids("worker")[0]]).stdout)[0][
             "Config"]["Hostname"]
         stack.compose("stop", "worker")  # only the other machine can take the next runs
-        ids = [queue_run(browser, round_id, "python", SLOW, stdin="0.2") for _ in range(4)]
-        for sid in ids:
-            wait_result(browser, sid, timeout=300)
+        ids = USERS.finish(USERS.queue(4, SLOW, "0.2"))
         rows = submission_rows(stack, ids)
         nodes = {node_of(row["worker"]) for row in rows.values()}
         check(all(row["verdict"] == "OK" for row in rows.values()) and nodes == {remote_node},
@@ -558,7 +587,7 @@ def step_static(browser: Browser) -> None:
 def main() -> int:
     for tool in ("docker", "docker-compose", "git"):
         if not shutil.which(tool):
-            print(f"{tool} is missing: run tools/docker-here.sh (see its header) first", file=sys.stderr)
+            print(f"{tool} is missing: install Docker and docker-compose first (README.md, Production)", file=sys.stderr)
             return 2
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="stack-test-"))
@@ -574,6 +603,7 @@ def main() -> int:
         ("start the stack and wait until healthy", lambda: step_up(stack, env)),
         ("sandbox check in the worker", lambda: step_sandbox_check(stack)),
         ("journey: sign up, coding round, Run and Submit in 4 languages", None),
+        ("browser journey: sign up, coding round, Run, End round", step_browser),
         ("static files", lambda: step_static(Browser())),
         ("three workers share the runs", lambda: step_scale(stack, browser, round_id)),
         ("SIGKILL a worker mid-run", lambda: step_kill_worker(stack, browser, round_id)),
