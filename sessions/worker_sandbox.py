@@ -18,14 +18,14 @@ logger = logging.getLogger(__name__)
 
 PROBE_INTERVAL_S = 30.0
 
-_lock = threading.Lock()
 # probed_at None: this process is not a worker that probed (eager tasks in tests, the web process).
+# Replaced whole, never changed in place, and read without a lock: the prefork pool forks while the probe
+# thread may be running, and a child must never inherit a lock held by that thread.
 _state: dict = {"ok": False, "message": "not probed", "probed_at": None}
 
 
 def current() -> dict:
-    with _lock:
-        return dict(_state)
+    return dict(_state)
 
 
 def refuses_runs() -> bool:
@@ -42,9 +42,9 @@ def probe() -> dict:
         message = sandbox_probe()
     except Exception as exc:  # a probe that crashes is a broken sandbox, not a crashed worker
         message = f"the probe failed: {type(exc).__name__}: {exc}"
-    with _lock:
-        _state.update(ok=message == "ok", message=message, probed_at=time.time())
-        return dict(_state)
+    global _state
+    _state = {"ok": message == "ok", "message": message, "probed_at": time.time()}
+    return dict(_state)
 
 
 @inspect_command()
