@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
-# InterviewPrep images (docker-compose.yml builds both targets; docs/production.md explains the stack).
+# InterviewPrep images (docker-compose.yml builds both targets; README.md, section Production, explains the stack).
+# Layers go from rarely to often changed: system packages, then the venv (requirements.lock), then the code,
+# so a code change rebuilds only the last layers.
 #   web    - gunicorn, celery beat and the one-shot migrate step. Never runs user code; runs as a non-root user.
 #   worker - the Celery worker that runs submitted code in the sandbox: bubblewrap plus the language toolchains.
 # No secret is baked in: every setting comes from the environment when a container starts.
@@ -37,6 +39,8 @@ COPY --from=builder /opt/venv /opt/venv
 COPY . /app
 # Root on purpose: bubblewrap then needs no user namespace, and the sandbox runs every program as uid 65534
 # with no capabilities (setpriv, sandbox/box.py). docker-compose.yml grants the container what bwrap needs.
+# The entrypoint makes the container's own cgroups writable, so each run gets a memory group of its own.
+ENTRYPOINT ["/app/deploy/worker-entrypoint.sh"]
 CMD ["celery", "-A", "interviewprep", "worker", "--queues", "sandbox,celery", "--loglevel", "INFO"]
 
 

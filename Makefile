@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres system-deps check lock
+.PHONY: install run test test-sqlite test-postgres system-deps check lock stack-test
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,11 @@ test-sqlite: install
 
 test-postgres: install
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest --ignore=tests/sandbox
+
+# The production stack built and run on Docker from a clean clone of HEAD (root; minutes; not part of `make test`).
+# Needs dockerd and docker-compose running here (README.md, Production: the stack test).
+stack-test:
+	$(PYTHON) tests/deploy/stack_test.py
 
 check: install
 	$(PY) manage.py check

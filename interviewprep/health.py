@@ -1,4 +1,5 @@
-"""Readiness: can this deployment serve and run code? Database, broker, and at least one live worker.
+"""Readiness: can this deployment serve and run code? Database, broker, and at least one live worker
+whose sandbox runs a trivial program (each worker probes its own: sessions/worker_sandbox.py).
 
 Anyone may ask, and gets the status code with "ok" or "unavailable". Which part failed is for staff
 and for monitors that send the `X-Health-Token` header with the value of HEALTH_TOKEN.
@@ -27,7 +28,8 @@ WORKER_PING_CACHE_S = 5.0
 TOKEN_HEADER = "X-Health-Token"
 
 _worker_ping_lock = threading.Lock()
-_worker_ping: dict[str, tuple[float, int]] = {}  # broker URL -> (monotonic time of the ping, workers that answered)
+# broker URL -> (monotonic time of the ping, {node: its sandbox state} of the workers that answered)
+_worker_ping: dict[str, tuple[float, dict[str, dict]]] = {}
 
 
 def _database() -> bool:
@@ -51,23 +53,31 @@ def _broker() -> bool:
         return False
 
 
-def _ping_workers() -> int:
+def _ping_workers() -> dict[str, dict]:
+    """Ask every live worker for its sandbox state; a worker without the command counts, state unknown."""
     try:
-        return len(celery_app.control.ping(timeout=TIMEOUT_S) or [])
+        replies = celery_app.control.broadcast("sandbox_state", reply=True, timeout=TIMEOUT_S) or []
     except Exception:
         logger.warning("health: worker ping failed", exc_info=True)
-        return 0
+        return {}
+    states = {}
+    for reply in replies:
+        for node, state in reply.items():
+            known = isinstance(state, dict) and "ok" in state
+            states[node] = {"ok": bool(state["ok"]), "message": str(state.get("message", ""))} if known else \
+                {"ok": False, "message": "unknown (the worker does not report its sandbox)"}
+    return states
 
 
-def _workers() -> int:
-    """How many workers answered a ping in the last WORKER_PING_CACHE_S seconds (one ping at a time)."""
+def _workers() -> dict[str, dict]:
+    """The sandbox state of each worker that answered in the last WORKER_PING_CACHE_S seconds (one ping at a time)."""
     broker = settings.CELERY_BROKER_URL
     with _worker_ping_lock:
-        pinged_at, count = _worker_ping.get(broker, (float("-inf"), 0))
+        pinged_at, states = _worker_ping.get(broker, (float("-inf"), {}))
         if time.monotonic() - pinged_at >= WORKER_PING_CACHE_S:
-            count = _ping_workers()
-            _worker_ping[broker] = (time.monotonic(), count)
-        return count
+            states = _ping_workers()
+            _worker_ping[broker] = (time.monotonic(), states)
+        return states
 
 
 def may_see_details(request) -> bool:
@@ -84,8 +94,9 @@ def health_ready(request):
     """200 when everything a code run needs answers, 503 otherwise; staff and token holders learn which part failed."""
     database = _database()
     broker = _broker()
-    workers = _workers() if broker else 0
-    healthy = database and broker and workers > 0
+    workers = _workers() if broker else {}
+    runnable = sum(1 for state in workers.values() if state["ok"])
+    healthy = database and broker and runnable > 0
     status = 200 if healthy else 503
     if not may_see_details(request):
         return HttpResponse("ok" if healthy else "unavailable", content_type="text/plain", status=status)
@@ -93,6 +104,8 @@ def health_ready(request):
         "status": "ok" if healthy else "unavailable",
         "database": "ok" if database else "unreachable",
         "broker": "ok" if broker else "unreachable",
-        "workers": workers,
+        "workers": len(workers),
+        "workers_with_working_sandbox": runnable,
+        "sandbox": workers,
     }
     return JsonResponse(body, status=status)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m sandbox check`` and ``python -m sandbox run``."""
+"""Command line: ``python -m sandbox check``, ``python -m sandbox probe`` and ``python -m sandbox run``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 
 from .api import SE, RunRequest
-from .host import check_host
+from .host import check_host, probe
 from .languages import LANGUAGES
 from .runner import run
 
@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="report what this host supports; exit 1 unless ready")
+    sub.add_parser("probe", help="run a trivial program in a box (a health check); exit 1 unless it ran")
     run_parser = sub.add_parser("run", help="run one program and print its result as JSON")
     run_parser.add_argument("--language", required=True, choices=sorted(LANGUAGES))
     run_parser.add_argument("--stdin", metavar="FILE", help="file fed to the program's standard input")
@@ -28,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
         report = check_host()
         print(json.dumps(report.to_dict(), indent=2))
         return 0 if report.ok else 1
+
+    if args.command == "probe":
+        state = probe()
+        print(state)
+        return 0 if state == "ok" else 1
 
     with open(args.source, encoding="utf-8", errors="replace") as fh:
         source = fh.read()

@@ -228,22 +228,44 @@ def _bwrap_argv(shape: BoxShape, workdir: str) -> list[str]:
     return argv + [LAUNCHER_SHELL, "-c", _LAUNCHER]
 
 
+def _hard_limit(which: int) -> int:
+    """This process's hard limit for ``which`` (RLIM_INFINITY when unlimited)."""
+    return resource.getrlimit(which)[1]
+
+
+def _at_most(value: int, ceiling: int) -> int:
+    """The smaller of two rlimit values, RLIM_INFINITY being the largest."""
+    inf = resource.RLIM_INFINITY
+    if value == inf:
+        return ceiling
+    if ceiling == inf:
+        return value
+    return min(value, ceiling)
+
+
 def _spawn_rlimits(shape: BoxShape, cgroup_ok: bool) -> list[tuple[int, int, int]]:
     """Limits set (as the host user) before bwrap starts. The per-run ones (CPU,
     stack, and without cgroups address space and processes) are lowered by the
-    launcher, so their hard limits start open here."""
+    launcher, so their hard limits start as open as this process's own.
+
+    Only ever lowers: raising a hard limit needs CAP_SYS_RESOURCE, which a worker
+    in a container (or any unprivileged worker) does not have.
+    """
     inf = resource.RLIM_INFINITY
-    stack_soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
-    limits = [
+    wanted = [
         (resource.RLIMIT_FSIZE, shape.file_mb << 20, shape.file_mb << 20),
         (resource.RLIMIT_NOFILE, shape.nofile, shape.nofile),
         (resource.RLIMIT_CORE, 0, 0),
         (resource.RLIMIT_MSGQUEUE, 0, 0),
         (resource.RLIMIT_CPU, inf, inf),
-        (resource.RLIMIT_STACK, stack_soft, inf),
+        (resource.RLIMIT_STACK, resource.getrlimit(resource.RLIMIT_STACK)[0], inf),
     ]
     if not cgroup_ok:
-        limits += [(resource.RLIMIT_AS, inf, inf), (resource.RLIMIT_NPROC, inf, inf)]
+        wanted += [(resource.RLIMIT_AS, inf, inf), (resource.RLIMIT_NPROC, inf, inf)]
+    limits = []
+    for which, soft, hard in wanted:
+        hard = _at_most(hard, _hard_limit(which))
+        limits.append((which, _at_most(soft, hard), hard))
     return limits
 
 
@@ -252,13 +274,22 @@ def _sh_word(arg: str) -> str:
     return '"$nl"'.join(shlex.quote(part) for part in arg.split("\n"))
 
 
+def _ulimit_value(which: int, value: int, unit: int) -> int:
+    """``value`` (in ``unit`` bytes or seconds) capped at the hard limit the box inherits from this process:
+    the launcher runs without privileges and could not raise it."""
+    hard = _hard_limit(which)
+    return value if hard == resource.RLIM_INFINITY else min(value, hard // unit)
+
+
 def _launch_line(argv: list[str], lim: BoxLimits, cgroup_ok: bool, copy_in: bool = False) -> bytes:
     """The command line the launcher evals: per-run rlimits, (the copy into a scratch /box), an ack,
     close fd 3, exec the program."""
-    cpu = max(1, math.ceil(lim.cpu_s)) + 1
-    steps = [f"ulimit -S -t {cpu}", f"ulimit -H -t {cpu + 1}", f"ulimit -s {(lim.stack_mb or lim.memory_mb) << 10}"]
+    cpu_hard = _ulimit_value(resource.RLIMIT_CPU, max(1, math.ceil(lim.cpu_s)) + 2, 1)
+    stack_kb = _ulimit_value(resource.RLIMIT_STACK, (lim.stack_mb or lim.memory_mb) << 10, 1024)
+    steps = [f"ulimit -S -t {max(1, cpu_hard - 1)}", f"ulimit -H -t {cpu_hard}", f"ulimit -s {stack_kb}"]
     if not cgroup_ok:
-        steps += [f"ulimit -v {lim.memory_mb << 10}", f"ulimit -p {lim.pids}"]
+        steps += [f"ulimit -v {_ulimit_value(resource.RLIMIT_AS, lim.memory_mb << 10, 1024)}",
+                  f"ulimit -p {_ulimit_value(resource.RLIMIT_NPROC, lim.pids, 1)}"]
     if copy_in:
         steps.append(scratch.copy_step(BOX_DIR))
     steps += ["printf g >&3", "exec 3>&-", "exec " + " ".join(_sh_word(a) for a in argv)]

@@ -38,6 +38,34 @@ def _own_path(controller: str) -> str:
     return "/"
 
 
+def _v1_group_dir(controller: str) -> str | None:
+    """This process's v1 group for ``controller`` as a directory, or None.
+
+    Found through /proc/self/mountinfo rather than assumed at ``/sys/fs/cgroup/<controller>/<own path>``:
+    in a container the mount's root is the container's own group (``/docker/<id>``), which
+    /proc/self/cgroup names in full, so the directory is the mount point itself.
+    """
+    own = _own_path(controller)
+    try:
+        with open("/proc/self/mountinfo") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines):  # a later mount on the same point covers an earlier one
+        fields, _, tail = line.partition(" - ")
+        parts, super_parts = fields.split(), tail.split()
+        if len(parts) < 5 or len(super_parts) < 3 or super_parts[0] != "cgroup":
+            continue
+        if controller not in super_parts[2].split(","):
+            continue
+        root, mount_point = parts[3], parts[4]
+        if own == root or own.startswith(root.rstrip("/") + "/"):
+            path = os.path.join(mount_point, own[len(root.rstrip("/")):].lstrip("/")).rstrip("/") or "/"
+            if os.path.isdir(path):
+                return path
+    return None
+
+
 def _writable_dir(path: str) -> bool:
     probe = os.path.join(path, f"ipsandbox-probe-{uuid.uuid4().hex[:8]}")
     try:
@@ -76,13 +104,14 @@ def _detect() -> CgroupSupport:
     v1 = {c: os.path.join(CGROUP_ROOT, c) for c in ("memory", "pids", "cpuacct")}
     if os.path.exists(os.path.join(v1["memory"], "memory.limit_in_bytes")) and os.path.isdir(v1["pids"]):
         parents = {}
-        for controller, mount in v1.items():
-            parent = os.path.join(mount, _own_path(controller).lstrip("/"))
-            parents[controller] = parent if os.path.isdir(parent) and _writable_dir(parent) else None
+        for controller in v1:
+            parent = _v1_group_dir(controller)
+            parents[controller] = parent if parent and os.path.isdir(parent) and _writable_dir(parent) else None
         if parents["memory"] and parents["pids"]:
             return CgroupSupport(1, parents["memory"], parents["pids"], parents["cpuacct"])
         return CgroupSupport(None, problem="cgroup v1 memory/pids groups cannot be created "
-                                           "(run the worker as root or delegate the groups)")
+                                           "(run the worker as root or delegate the groups; in a container, "
+                                           "the worker's entrypoint remounts them writable)")
     if os.path.exists(os.path.join(CGROUP_ROOT, "cgroup.controllers")):
         parent = os.path.join(CGROUP_ROOT, _own_path("").lstrip("/"))
         try:

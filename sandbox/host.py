@@ -12,6 +12,21 @@ from . import box, cgroups, seccomp
 from .config import settings
 from .languages import LANGUAGES, expand, toolchain_version
 
+# Under RLIMIT_AS the address space is limited, not the memory used; see check_host's message.
+RLIMIT_AS_CAVEAT = (
+    "memory is limited by RLIMIT_AS only ({problem}): that caps reserved address space, not memory used. "
+    "Java and JavaScript reserve far more than they use (every thread's stack is sized from the stack "
+    "limit, plus heap, class-space and code reservations), so they fail at start-up or below the configured "
+    "limit; Python and C++ programs get MLE a little earlier than with cgroups. Delegate cgroups to the worker "
+    "(docs: README, Production). "
+)
+# A trivial program per language: check_host runs each in a real box.
+HELLO = {
+    "python": "print('hello')\n",
+    "javascript": "console.log('hello');\n",
+    "cpp": '#include <cstdio>\nint main() { std::puts("hello"); }\n',
+    "java": 'public class Main { public static void main(String[] a) { System.out.println("hello"); } }\n',
+}
 INSTALL_HINTS = {
     "python": "install the Python toolchain the worker runs on",
     "javascript": "apt-get install nodejs",
@@ -98,6 +113,32 @@ def _probe() -> str:
     return "ok"
 
 
+def probe() -> str:
+    """"ok" when this process can run a trivial program in an isolated box, else why not.
+
+    Cheap (well under a second): what a worker checks before it takes runs and in its health check.
+    """
+    problem = box.host_problem()
+    if problem:
+        return problem
+    try:
+        return _probe()
+    except OSError as exc:
+        return f"cannot set up a box: {exc}"
+
+
+def _hello_in_box(language: str) -> str:
+    """"" when a trivial program of ``language`` prints hello in the box, else what went wrong."""
+    from .api import RunRequest
+    from .runner import run
+
+    result = run(RunRequest(language=language, source=HELLO[language], time_limit_s=10, memory_limit_mb=256))
+    if result.verdict == "OK" and result.stdout == "hello\n":
+        return ""
+    detail = (result.message + " " + (result.compile_output or result.stderr)[-300:]).strip()
+    return f"a trivial {language} program ended {result.verdict}: {detail}"
+
+
 def _numpy_in_box() -> tuple[str | None, str]:
     from .api import RunRequest
     from .runner import run
@@ -149,6 +190,12 @@ def check_host() -> HostReport:
         if version is None:
             binary = expand(language.version)[0]
             problems.append(f"{name} toolchain missing ({binary}): {INSTALL_HINTS.get(name, '')}")
+        elif report.probe == "ok" and name in HELLO:
+            failure = _hello_in_box(name)
+            if failure:
+                report.languages[name].available = False
+                report.languages[name].detail = failure
+                problems.append(failure)
     if not problems:
         report.numpy_version, detail = _numpy_in_box()
         if report.numpy_version is None:
@@ -157,7 +204,7 @@ def check_host() -> HostReport:
         else:
             report.languages["python"].detail = f"numpy {report.numpy_version}"
     if support.version is None:
-        report.message = f"memory limited by RLIMIT_AS only ({support.problem}). "
+        report.message = RLIMIT_AS_CAVEAT.format(problem=support.problem)
     report.ok = not problems
     report.message += "; ".join(problems) if problems else "sandbox ready"
     return report

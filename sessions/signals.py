@@ -1,10 +1,33 @@
-"""Worker hooks: finish what a restarted worker left running; stop idle sandbox boxes at exit."""
+"""Worker hooks: probe the sandbox before taking runs; finish what a restarted worker left running;
+stop idle sandbox boxes at exit."""
 
 import logging
 
-from celery.signals import worker_process_shutdown, worker_ready
+from celery.signals import worker_init, worker_process_shutdown, worker_ready
+from django.conf import settings
+
+from sessions import worker_sandbox
 
 logger = logging.getLogger(__name__)
+
+
+@worker_init.connect
+def probe_sandbox_at_start(sender=None, **kwargs):
+    """Before the pool forks: its processes inherit the outcome (sessions.tasks refuses runs on a broken one)."""
+    state = worker_sandbox.probe()
+    if state["ok"]:
+        logger.info("sandbox probe: ok")
+    else:
+        logger.error("sandbox probe failed: %s; this worker takes no runs until it succeeds", state["message"])
+
+
+@worker_ready.connect
+def stop_consuming_runs_while_the_sandbox_is_broken(sender=None, **kwargs):
+    queue = settings.SANDBOX_QUEUE
+    consuming = not worker_sandbox.refuses_runs()
+    if not consuming and queue in sender.app.amqp.queues.consume_from:
+        sender.cancel_task_queue(queue)
+    worker_sandbox.watch(sender.app, getattr(sender, "hostname", "") or "", consuming=consuming)
 
 
 @worker_ready.connect

@@ -3,8 +3,10 @@
 import os
 
 from celery import shared_task
+from celery.exceptions import Reject
+from django.db import InterfaceError, OperationalError
 
-from sessions import liveness
+from sessions import liveness, worker_sandbox
 from sessions.services.rounds import rounds_close_expired
 from sessions.services.submissions import submission_execute, submissions_recover
 
@@ -20,9 +22,19 @@ _HARD_LIMIT_S = 150
     reject_on_worker_lost=True,
     soft_time_limit=_SOFT_LIMIT_S,
     time_limit=_HARD_LIMIT_S,
+    # The database restarting or unreachable: try again shortly (2, 4, 8 ... 30 s, about 9 minutes in all)
+    # instead of dropping the message, which would leave the row queued until the sweep's cutoff.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=30,
+    retry_jitter=False,
+    max_retries=20,
 )
 def run_submission(self, submission_id: int) -> None:
     """Run one submission. Safe to deliver twice: only a queued row is claimed."""
+    if worker_sandbox.refuses_runs():
+        # Taken before this worker stopped consuming: back to the queue, for a worker whose sandbox works.
+        raise Reject("this worker's sandbox is broken", requeue=True)
     node = self.request.hostname or "worker"
     if submission_execute(submission_id=submission_id, worker=liveness.claim_label(node, os.getpid())) is None:
         # Not claimable: finished, claimed by a live process, or claimed by a pool process

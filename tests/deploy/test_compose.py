@@ -34,6 +34,7 @@ ENV_EXAMPLE_TEXT = (BASE_DIR / ".env.example").read_text()
 # Variables the stack may set that the app does not read: other programs consume them.
 CONSUMED_ELSEWHERE = {
     "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",  # the postgres image (and Compose interpolation)
+    "REDIS_PASSWORD",  # the redis service's --requirepass (Compose interpolation)
     "WEB_CONCURRENCY",  # gunicorn reads it itself
     "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE",  # the Python interpreter
     "DJANGO_SETTINGS_MODULE",  # Django
@@ -102,14 +103,38 @@ def _commands(service: dict) -> list[list[str]]:
     return [argv] if argv else []
 
 
-def _healthcheck_command(service: dict) -> list[str]:
+def _healthcheck_commands(service: dict) -> list[list[str]]:
+    """The commands of a health check; a shell one may chain several with &&."""
     test = service["healthcheck"]["test"]
-    if isinstance(test, str):
-        return shlex.split(test)
-    if test[0] == "CMD-SHELL":
-        return shlex.split(test[1])
+    if isinstance(test, str) or test[0] == "CMD-SHELL":
+        line = test if isinstance(test, str) else test[1]
+        return [shlex.split(part) for part in _split_and(line)]
     assert test[0] == "CMD", test
-    return test[1:]
+    return [test[1:]]
+
+
+def _split_and(line: str) -> list[str]:
+    """``a && b`` -> ["a", "b"], leaving && inside quotes alone."""
+    parts, current, quote = [], "", None
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif line.startswith("&&", index):
+            parts.append(current)
+            current, index = "", index + 2
+            continue
+        current += char
+        index += 1
+    return [part for part in parts + [current] if part.strip()]
+
+
+def _healthcheck_command(service: dict) -> list[str]:
+    """The last command of a health check (the one that decides when several are chained)."""
+    return _healthcheck_commands(service)[-1]
 
 
 def _app_services() -> dict[str, dict]:
@@ -147,6 +172,12 @@ def _assert_entry_point(argv: list[str]) -> None:
             assert (BASE_DIR / argv[3] / "pack.yaml").is_file(), argv[3]
     elif program == "python" and argv[1] == "-c":
         compile(argv[2], "<healthcheck>", "exec")
+    elif program == "python" and argv[1:3] == ["-m", "sandbox"]:
+        from sandbox.__main__ import main
+
+        with pytest.raises(SystemExit) as exit_info:
+            main([*argv[3:], "--help"])
+        assert exit_info.value.code == 0, argv
     else:
         pytest.fail(f"unknown entry point {argv!r}")
 
@@ -177,7 +208,8 @@ def test_it_starts_every_app_service_with_a_real_entry_point():
 
 def test_it_health_checks_app_services_with_real_entry_points():
     for name in _app_services():
-        _assert_entry_point(_healthcheck_command(SERVICES[name]))
+        for command in _healthcheck_commands(SERVICES[name]):
+            _assert_entry_point(command)
 
 
 def test_it_serves_the_wsgi_application_with_gunicorn():
@@ -284,6 +316,17 @@ def test_it_agrees_on_the_database_credentials_and_service_hosts_in_env_example(
     assert urlparse(ENV_EXAMPLE["CELERY_BROKER_URL"]).hostname in SERVICES
 
 
+def test_it_protects_redis_with_the_password_the_redis_urls_carry():
+    redis = SERVICES["redis"]
+    command = redis["command"]
+    assert _interpolate(command[command.index("--requirepass") + 1], ENV_EXAMPLE) == ENV_EXAMPLE["REDIS_PASSWORD"]
+    assert _interpolate(redis["environment"]["REDISCLI_AUTH"], ENV_EXAMPLE) == ENV_EXAMPLE["REDIS_PASSWORD"]
+    for name in ("CELERY_BROKER_URL", "CACHE_URL"):
+        assert urlparse(ENV_EXAMPLE[name]).password == ENV_EXAMPLE["REDIS_PASSWORD"], name
+    with pytest.raises(MissingRequiredVariable):
+        _interpolate(command[command.index("--requirepass") + 1], {})
+
+
 def test_it_accepts_env_example_values_in_the_app_settings(tmp_path):
     # The typed readers stop the process on a bad value; `check --deploy` adds the project's own checks.
     env = {**os.environ, **ENV_EXAMPLE,
@@ -345,7 +388,9 @@ def test_it_keeps_postgres_data_in_a_named_volume():
 def test_it_grants_the_worker_what_bubblewrap_needs():
     worker = SERVICES["worker"]
     assert {"SYS_ADMIN", "NET_ADMIN"} <= set(worker["cap_add"])
-    assert {"seccomp=unconfined", "apparmor=unconfined"} <= set(worker["security_opt"])
+    assert "apparmor=unconfined" in worker["security_opt"]
+    assert "seccomp=./deploy/worker-seccomp.json" in worker["security_opt"], "Docker's default plus bubblewrap's needs"
+    assert "seccomp=unconfined" not in worker["security_opt"]
     assert not worker.get("privileged")
     assert worker.get("user") in (None, "root", "0"), "the sandbox's root mode drops programs to uid 65534"
 
@@ -354,3 +399,16 @@ def test_it_grants_nothing_extra_to_services_that_never_run_user_code():
     for name, service in SERVICES.items():
         if name != "worker":
             assert not {"cap_add", "security_opt", "privileged", "pid", "network_mode"} & set(service), name
+
+
+def test_it_probes_the_sandbox_in_the_worker_healthcheck():
+    commands = _healthcheck_commands(SERVICES["worker"])
+    assert commands[0] == ["python", "-m", "sandbox", "probe"]
+    assert len(commands) == 2, "the probe, then the ping"
+
+
+def test_it_starts_the_worker_through_the_cgroup_entrypoint():
+    assert 'ENTRYPOINT ["/app/deploy/worker-entrypoint.sh"]' in _dockerfile_stage("worker")
+    entrypoint = BASE_DIR / "deploy" / "worker-entrypoint.sh"
+    assert os.access(entrypoint, os.X_OK)
+    assert entrypoint.read_text().rstrip().endswith('exec "$@"')

@@ -29,6 +29,8 @@ def test_it_reports_everything_up_with_a_live_worker(staff_client, celery_worker
     assert response.status_code == 200
     body = response.json()
     assert body["database"] == "ok" and body["broker"] == "ok" and body["workers"] >= 1
+    assert body["workers_with_working_sandbox"] >= 1
+    assert any(state == {"ok": True, "message": "ok"} for state in body["sandbox"].values()), body
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -43,7 +45,7 @@ def test_it_tells_anonymous_callers_only_the_status(client, celery_worker):
 def test_it_pings_the_workers_at_most_once_in_five_seconds(client, settings, celery_worker):
     assert client.get("/health/").status_code == 200
     pinged_at, workers = health._worker_ping[settings.CELERY_BROKER_URL]
-    assert workers >= 1
+    assert len(workers) >= 1
     assert client.get("/health/").status_code == 200
     assert health._worker_ping[settings.CELERY_BROKER_URL] == (pinged_at, workers)  # answered from the cache
     # Once the answer is five seconds old, the next request pings again.
@@ -56,7 +58,8 @@ def test_it_reports_an_unreachable_broker_to_a_token_holder(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
     response = client.get("/health/", headers={"X-Health-Token": TOKEN})
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unreachable", "workers": 0}
+    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unreachable", "workers": 0,
+                               "workers_with_working_sandbox": 0, "sandbox": {}}
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-Health-Token": "wrong"}, {"X-Health-Token": ""}])

@@ -1,0 +1,88 @@
+"""A browser journey through a running compose stack: sign up, coding round, Run, a real verdict, End round.
+
+    python tests/deploy/stack_browser.py http://127.0.0.1:18080
+
+Run by tests/deploy/stack_test.py with an interpreter that has Playwright (the project's test dependencies)
+and Debian's Chromium. Prints one line per step; exit status 0 when the journey passed.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import sys
+
+from playwright.sync_api import expect, sync_playwright
+
+QUESTION = "newton-method-root"
+SOLUTION = """import sys
+t = sys.stdin.read().split()
+n = int(t[0]); a = [float(v) for v in t[1:n + 2]]; x = float(t[n + 2])
+for _ in range(200):
+    p = dp = 0.0
+    for c in a:
+        dp = dp * x + p
+        p = p * x + c
+    if p == 0.0 or dp == 0.0:
+        break
+    s = p / dp
+    x -= s
+    if abs(s) <= 1e-13 * max(1.0, abs(x)):
+        break
+print(f"{x:.9f}")
+"""
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def replace_code(page, code: str) -> None:
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(code)
+
+
+def journey(base_url: str) -> None:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}).new_page()
+        page.set_default_timeout(30_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        page.goto("/accounts/signup/")
+        password = secrets.token_urlsafe(12) + "aA1!"
+        page.locator("#id_username").fill("browser-" + secrets.token_hex(4))
+        page.locator("#id_password1").fill(password)
+        page.locator("#id_password2").fill(password)
+        page.locator("form").filter(has=page.locator("#id_username")).locator("[type=submit]").click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/signup/"))
+        print("signed up", flush=True)
+
+        page.goto(f"/questions/{QUESTION}/")
+        page.get_by_role("button", name="Practise this question in a timed round").click()
+        expect(page.get_by_role("timer")).to_be_visible()
+        page.wait_for_load_state("load")
+        print("coding round started", flush=True)
+
+        page.locator("#language").select_option("python")
+        replace_code(page, SOLUTION)
+        page.get_by_role("button", name="Run", exact=True).click()
+        expect(page.locator("#results")).to_contain_text("Examples passed", timeout=120_000)
+        print("Run: " + re.sub(r"\s+", " ", page.locator("#results .verdict").inner_text()), flush=True)
+
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="End round").click()
+        expect(page.get_by_role("heading", name=re.compile("Round summary"))).to_be_visible()
+        expect(page.locator("table.runs")).to_contain_text("AC")
+        print("round ended: the summary lists the run", flush=True)
+        browser.close()
+        if errors:
+            raise AssertionError(f"JavaScript errors on the page: {errors}")
+
+
+if __name__ == "__main__":
+    journey(sys.argv[1])
+    print("browser journey passed")
