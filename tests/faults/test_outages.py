@@ -25,14 +25,9 @@ from questions.models import Question
 from sessions.models import Round, RoundQuestion, Submission
 from sessions.services.rounds import session_start
 from tests.conftest import BASE_DIR, _database_url
+from tests.servers import free_port
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout: float = 30) -> None:

@@ -5,7 +5,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import BASE_DIR
+from tests.servers import free_port
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")), reason="the launcher's defaults are SQLite: the SQLite pass covers it"
@@ -33,12 +33,6 @@ for _ in range(n):
 p = inside / n
 print(f"{4 * p:.6f} {4 * (p * (1 - p) / n) ** 0.5:.6f}")
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:

@@ -2,7 +2,6 @@
 
 import logging
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from interviewprep.log_redaction import REDACTED, redact
 from tests.conftest import BASE_DIR
+from tests.servers import connect_when_listening, free_port
 
 
 def _token() -> str:
@@ -52,12 +52,6 @@ def test_it_leaves_other_paths_alone():
     assert redact('"GET /practice/sessions/4/share/ HTTP/1.1" 200') == '"GET /practice/sessions/4/share/ HTTP/1.1" 200'
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 SERVERS = {
     "runserver": lambda port: [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
     "gunicorn": lambda port: [sys.executable, "-m", "gunicorn", "interviewprep.wsgi:application",
@@ -67,7 +61,7 @@ SERVERS = {
 
 @pytest.mark.parametrize("server", sorted(SERVERS))
 def test_access_logs_show_the_route_not_the_token(tmp_path, server):
-    port, token = _free_port(), _token()
+    port, token = free_port(), _token()
     log_path = tmp_path / "server.log"
     env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "INTERVIEWPREP_VAR_DIR": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"}
@@ -76,15 +70,7 @@ def test_access_logs_show_the_route_not_the_token(tmp_path, server):
         process = subprocess.Popen(SERVERS[server](port), cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = socket.create_connection(("127.0.0.1", port), timeout=30)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"{server} did not start:\n{log_path.read_text()}")
-                time.sleep(0.2)
-        with conn:
+        with connect_when_listening(process, port, f"{server} (log: {log_path})") as conn:
             # The Referer too: a shared page's own links and assets send its address (gunicorn logs it).
             conn.sendall(f"GET /shared/{token}/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                          f"Referer: http://localhost/shared/{token}/\r\n\r\n".encode())

@@ -1,15 +1,14 @@
 """The request-size cap: refused from the headers, before anything reads the body, on every page."""
 
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import BASE_DIR
+from tests.servers import connect_when_listening, free_port
 
 MB = 1024 * 1024
 
@@ -62,31 +61,16 @@ def test_it_leaves_ordinary_posts_alone(client, owner):
     assert response.status_code == 302
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_gunicorn_answers_413_before_the_body_is_sent(tmp_path):
     """Through the production server: the answer comes while the client has sent only the headers."""
-    port = _free_port()
+    port = free_port()
     env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "INTERVIEWPREP_VAR_DIR": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "interviewprep.wsgi:application",
                                "--bind", f"127.0.0.1:{port}", "--workers", "1"],
                               cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = socket.create_connection(("127.0.0.1", port), timeout=30)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("gunicorn did not start")
-                time.sleep(0.2)
-        with conn:
+        with connect_when_listening(server, port, "gunicorn") as conn:
             conn.sendall(b"POST /accounts/login/ HTTP/1.1\r\nHost: localhost\r\n"
                          b"Content-Type: application/x-www-form-urlencoded\r\n"
                          b"Content-Length: 209715200\r\n\r\n")
