@@ -14,24 +14,9 @@ import shutil
 import sys
 
 from playwright.sync_api import expect, sync_playwright
+from stack_http import QUESTION, SOLUTIONS  # beside this file: the script's folder is on sys.path
 
-QUESTION = "newton-method-root"
-SOLUTION = """import sys
-t = sys.stdin.read().split()
-n = int(t[0]); a = [float(v) for v in t[1:n + 2]]; x = float(t[n + 2])
-for _ in range(200):
-    p = dp = 0.0
-    for c in a:
-        dp = dp * x + p
-        p = p * x + c
-    if p == 0.0 or dp == 0.0:
-        break
-    s = p / dp
-    x -= s
-    if abs(s) <= 1e-13 * max(1.0, abs(x)):
-        break
-print(f"{x:.9f}")
-"""
+SOLUTION = SOLUTIONS["python"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
