@@ -24,7 +24,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sandbox import RunRequest, box, run  # noqa: E402
+from sandbox import RunRequest, run  # noqa: E402
+from sandbox.warm_pool import POOL  # noqa: E402
 from sandbox.languages import LANGUAGES, expand  # noqa: E402
 
 TRIVIAL = "print(sum(range(10)))\n"
@@ -73,7 +74,7 @@ def _throughput_worker(kind: str, seconds: float, workdir: str, counter) -> None
         done += 1
     with counter.get_lock():
         counter.value += done
-    box.shutdown()  # multiprocessing ends workers with os._exit, which skips atexit
+    POOL.shutdown()  # multiprocessing ends workers with os._exit, which skips atexit
 
 
 def throughput(kind: str, seconds: float, workdir: str, workers: int = 2) -> float:

@@ -8,7 +8,9 @@ import shutil
 import subprocess
 from dataclasses import asdict, dataclass, field
 
-from . import box, cgroups, seccomp
+from . import cgroups, seccomp, warm_pool
+from .box_spec import BoxLimits, BoxRun
+from .bwrap_command import host_problem
 from .config import settings
 from .languages import LANGUAGES, expand, toolchain_version
 
@@ -94,9 +96,9 @@ def _probe() -> str:
     from .runner import Workspace
 
     with Workspace() as workspace:
-        outcome = box.execute(box.BoxRun(
+        outcome = warm_pool.execute(BoxRun(
             argv=["/bin/cat", "/proc/self/status"], workdir=workspace.box,
-            limits=box.BoxLimits(cpu_s=5, wall_s=10, memory_mb=64),
+            limits=BoxLimits(cpu_s=5, wall_s=10, memory_mb=64),
         ))
     if not outcome.ok:
         return outcome.message
@@ -118,7 +120,7 @@ def probe() -> str:
 
     Cheap (well under a second): what a worker checks before it takes runs and in its health check.
     """
-    problem = box.host_problem()
+    problem = host_problem()
     if problem:
         return problem
     try:

@@ -14,9 +14,11 @@ import json
 import os
 import secrets
 
-from . import box, checkers
+from . import checkers, warm_pool
 from .api import (AC, CE, CHECKERS, MODES, OK, RE, SE, WA, CustomChecker, JudgeRequest, JudgeResult, RunRequest,
                   TestOutcome)
+from .box_spec import BoxRun
+from .bwrap_command import host_problem
 from .languages import LANGUAGES, Language, UnusableSourceName, expand
 from .runner import Workspace, binds_for, compile_in, limits_for, result_from_outcome, run
 
@@ -92,7 +94,7 @@ def _run_test(request: JudgeRequest, language: Language, workspace: Workspace, f
     else:
         argv = expand(language.run, file=file_name, stem=stem, memory_mb=request.memory_limit_mb)
         stdin = test.input
-    outcome = box.execute(box.BoxRun(
+    outcome = warm_pool.execute(BoxRun(
         argv=argv, workdir=workspace.box, limits=limits, writable=False, stdin=stdin.encode("utf-8"),
         binds=binds_for(language, harness=function_mode), env=language.env, result_channel=function_mode,
     ), keep_warm=True)  # the next test's box is set up while this one runs
@@ -120,7 +122,7 @@ def judge(request: JudgeRequest) -> JudgeResult:
     invalid = _invalid(request)
     if invalid:
         return JudgeResult(verdict=SE, total=total, message=invalid)
-    problem = box.host_problem()
+    problem = host_problem()
     if problem:
         return JudgeResult(verdict=SE, total=total, message=problem)
     language = LANGUAGES[request.language]
@@ -150,7 +152,7 @@ def judge(request: JudgeRequest) -> JudgeResult:
                 if outcome.verdict != AC and request.stop_on_first_failure:
                     break
         finally:
-            box.discard_warm_boxes(workdir=workspace.box)  # a box prepared for a test that will not come
+            warm_pool.POOL.discard_warm_boxes(workdir=workspace.box)  # a box prepared for a test that will not come
     passed = sum(o.verdict == AC for o in outcomes)
     failing = next((o for o in outcomes if o.verdict != AC), None)
     if failing is None and passed == total:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import signal
 
-from . import box, scratch
+from . import scratch, warm_pool
+from .box_spec import BoxLimits, BoxOutcome, BoxRun, BoxShape
+from .bwrap_command import host_problem
 from .api import CE, MLE, OK, OLE, RE, SE, TLE, RunRequest, RunResult
 from .languages import HARNESS_DIR, HOST_HARNESS_DIR, LANGUAGES, Language, UnusableSourceName, expand
 from .workspace import Workspace
@@ -19,8 +21,8 @@ def default_wall_limit(time_limit_s: float) -> float:
 
 
 def limits_for(language: Language, time_limit_s: float, memory_limit_mb: int, output_limit_bytes: int,
-               wall_limit_s: float | None = None) -> box.BoxLimits:
-    return box.BoxLimits(
+               wall_limit_s: float | None = None) -> BoxLimits:
+    return BoxLimits(
         cpu_s=time_limit_s,
         wall_s=wall_limit_s or default_wall_limit(time_limit_s),
         memory_mb=memory_limit_mb + language.memory_overhead_mb,
@@ -39,7 +41,7 @@ def binds_for(language: Language, harness: bool = False) -> list[tuple[str, str]
     return binds
 
 
-def verdict_for(outcome: box.BoxOutcome, language: Language | None = None) -> str:
+def verdict_for(outcome: BoxOutcome, language: Language | None = None) -> str:
     """Map a box outcome to OK/RE/TLE/MLE/OLE/SE (limits first, then the exit status)."""
     if not outcome.ok:
         return SE
@@ -62,7 +64,7 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def result_from_outcome(outcome: box.BoxOutcome, language: Language | None, compile_output: str = "") -> RunResult:
+def result_from_outcome(outcome: BoxOutcome, language: Language | None, compile_output: str = "") -> RunResult:
     verdict = verdict_for(outcome, language)
     message = outcome.message
     if not message and outcome.disk_full:
@@ -101,8 +103,8 @@ def compile_in(workspace: Workspace, language: Language, file_name: str) -> RunR
         return None
     stem = os.path.splitext(file_name)[0]
     argv = expand(language.compile, file=file_name, stem=stem, memory_mb=COMPILE_LIMITS["memory_mb"])
-    outcome = box.execute(box.BoxRun(
-        argv=argv, workdir=workspace.box, limits=box.BoxLimits(**COMPILE_LIMITS),
+    outcome = warm_pool.execute(BoxRun(
+        argv=argv, workdir=workspace.box, limits=BoxLimits(**COMPILE_LIMITS),
         binds=binds_for(language), env=language.env,
     ))
     output = decode(outcome.stdout + outcome.stderr)
@@ -123,15 +125,15 @@ def run(request: RunRequest) -> RunResult:
     language = LANGUAGES.get(request.language)
     if language is None:
         return RunResult(verdict=SE, message=f"unknown language {request.language!r} (known: {', '.join(LANGUAGES)})")
-    problem = box.host_problem()
+    problem = host_problem()
     if problem:
         return RunResult(verdict=SE, message=problem)
     limits = limits_for(language, request.time_limit_s, request.memory_limit_mb, request.output_limit_bytes,
                         request.wall_limit_s)
-    shape = box.BoxShape(binds=tuple(binds_for(language)), env=tuple(sorted(language.env.items())),
+    shape = BoxShape(binds=tuple(binds_for(language)), env=tuple(sorted(language.env.items())),
                          tmpfs_mb=limits.tmpfs_mb, file_mb=limits.file_mb, nofile=limits.nofile, scratch=True)
     try:
-        run_box = box.take(shape)  # usually warm: set up while the previous run ran
+        run_box = warm_pool.POOL.take(shape)  # usually warm: set up while the previous run ran
     except OSError as exc:
         return RunResult(verdict=SE, message=f"cannot prepare the run's process/cgroup/work dir: {exc}")
     with run_box:

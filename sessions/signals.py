@@ -49,6 +49,6 @@ def recover_on_worker_start(sender=None, **kwargs):
 @worker_process_shutdown.connect
 def stop_warm_sandbox_boxes(**kwargs):
     """Pool processes can exit without running atexit hooks; stop their idle sandbox boxes here."""
-    from sandbox import box
+    from sandbox.warm_pool import POOL
 
-    box.shutdown()
+    POOL.shutdown()

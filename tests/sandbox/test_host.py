@@ -37,11 +37,12 @@ def test_it_fails_closed_without_bubblewrap(sandbox_settings):
 
 def test_a_box_that_cannot_be_set_up_is_a_system_error(sandbox_settings):
     sandbox_settings.python_packages = ()
-    from sandbox import box
+    from sandbox import warm_pool
+    from sandbox.box_spec import BoxLimits, BoxRun
 
-    broken = box.BoxRun(argv=["/bin/true"], workdir="/nonexistent-work-dir",
-                        limits=box.BoxLimits(cpu_s=1, wall_s=2, memory_mb=64))
-    outcome = box.execute(broken)
+    broken = BoxRun(argv=["/bin/true"], workdir="/nonexistent-work-dir",
+                        limits=BoxLimits(cpu_s=1, wall_s=2, memory_mb=64))
+    outcome = warm_pool.execute(broken)
     assert not outcome.ok
     assert "bubblewrap failed" in outcome.message
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import JudgeRequest, RunRequest, TestCase, box, cgroups, judge, run, workspace
+from sandbox import JudgeRequest, RunRequest, TestCase, cgroups, judge, run, workspace
+from sandbox.warm_pool import POOL
 from sandbox.config import settings
 
 HOSTILE_DIR = Path(__file__).parent / "hostile"
@@ -131,10 +132,10 @@ def test_it_contains_the_hostile_program(path, listeners, host_secret):
     assert host_secret not in output
     # Nothing outlives the run: no escaped process, no run cgroup or work dir but the idle warm boxes'.
     assert escaped_processes() - procs_before == set()
-    for finished in box.retired_boxes():  # their cgroup and work dir go while the next run runs
+    for finished in POOL.retired_boxes():  # their cgroup and work dir go while the next run runs
         assert finished.pid is None and (finished.group is None or finished.group.pids_in_group() == [])
-    box.finish_cleanup()
-    idle = box.idle_boxes()
+    POOL.finish_cleanup()
+    idle = POOL.idle_boxes()
     idle_groups = {d for b in idle if b.group for d in b.group.dirs}
     assert sandbox_cgroups() - idle_groups - cgroups_before == set()
     assert own_work_dirs() - {b.workspace.root for b in idle if b.workspace} == set()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import tempfile
 
-from sandbox import RunRequest, box, run, scratch
+from sandbox import RunRequest, run, scratch, warm_pool
+from sandbox.box_spec import BoxLimits, BoxOutcome, BoxRun
 from sandbox.runner import verdict_for
 
 FILL_AND_COUNT = """\
@@ -54,9 +55,9 @@ def test_it_copies_the_work_dir_into_box_and_keeps_writes_off_the_host():
         with open(os.path.join(workdir, "given.txt"), "w") as fh:
             fh.write("from the host")
         os.chmod(workdir, 0o755)
-        outcome = box.execute(box.BoxRun(
+        outcome = warm_pool.execute(BoxRun(
             argv=["/bin/sh", "-c", "cat given.txt && echo new > new.txt && echo more >> given.txt && cat new.txt"],
-            workdir=workdir, scratch=True, limits=box.BoxLimits(cpu_s=1, wall_s=5, memory_mb=64, tmpfs_mb=8),
+            workdir=workdir, scratch=True, limits=BoxLimits(cpu_s=1, wall_s=5, memory_mb=64, tmpfs_mb=8),
         ))
         assert outcome.ok and outcome.exit_code == 0, outcome
         assert outcome.stdout == b"from the hostnew\n"
@@ -74,6 +75,6 @@ def test_it_still_runs_compiled_programs_that_write_in_their_work_dir():
 
 
 def test_it_does_not_blame_the_disk_for_a_program_that_only_prints_the_words():
-    printed = box.BoxOutcome(ok=True, exit_code=0, stderr=b"No space left on device\n")
+    printed = BoxOutcome(ok=True, exit_code=0, stderr=b"No space left on device\n")
     printed.disk_full = scratch.ran_out_of_space(printed.exit_code, printed.signal, printed.stderr)
     assert verdict_for(printed) == "OK"

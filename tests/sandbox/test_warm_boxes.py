@@ -1,4 +1,4 @@
-"""Warm boxes (box.take / Box.start): each serves one run, and nothing is left after shutdown."""
+"""Warm boxes (POOL.take / Box.start): each serves one run, and nothing is left after shutdown."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import socket
 
 import pytest
 
-from sandbox import JudgeRequest, RunRequest, TestCase, box, judge, run
+from sandbox import JudgeRequest, RunRequest, TestCase, judge, run
+from sandbox.box_spec import BoxLimits, BoxShape
+from sandbox.warm_pool import POOL
 from sandbox.config import settings
 
 from .test_hostile import escaped_processes, own_work_dirs, sandbox_cgroups
@@ -30,20 +32,20 @@ def test_it_leaves_nothing_after_many_runs_and_shutdown():
     judged = judge(JudgeRequest(language="python", source="print(int(input()) * 2)\n",
                                 tests=[TestCase("1", "2"), TestCase("2", "4"), TestCase("3", "6")]))
     assert judged.verdict == "AC", judged
-    assert len(box.idle_boxes()) <= settings.warm_boxes
-    assert all(b.shape.workdir is None for b in box.idle_boxes())  # the judge released its own
+    assert len(POOL.idle_boxes()) <= settings.warm_boxes
+    assert all(b.shape.workdir is None for b in POOL.idle_boxes())  # the judge released its own
 
-    box.shutdown()
+    POOL.shutdown()
 
-    assert box.idle_boxes() == [] and box.retired_boxes() == []
+    assert POOL.idle_boxes() == [] and POOL.retired_boxes() == []
     assert escaped_processes() - procs_before == set()
     assert sandbox_cgroups() - cgroups_before == set()
     assert own_work_dirs() == set()
 
 
 def test_a_warm_box_runs_nothing_until_started_and_serves_one_run():
-    shape = box.BoxShape()
-    prepared = box.take(shape, keep_warm=False)
+    shape = BoxShape()
+    prepared = POOL.take(shape, keep_warm=False)
     try:
         assert prepared.workspace is not None and os.listdir(prepared.workspace.box) == []
         prepared.sock.settimeout(10)
@@ -52,14 +54,14 @@ def test_a_warm_box_runs_nothing_until_started_and_serves_one_run():
         os.set_blocking(prepared.out_r, False)
         with pytest.raises(BlockingIOError):
             os.read(prepared.out_r, 1)  # nothing ran yet
-        outcome = prepared.start(["/bin/sh", "-c", "echo started"], box.BoxLimits(cpu_s=1, wall_s=5, memory_mb=64))
+        outcome = prepared.start(["/bin/sh", "-c", "echo started"], BoxLimits(cpu_s=1, wall_s=5, memory_mb=64))
         assert outcome.ok and outcome.exit_code == 0 and outcome.stdout == b"started\n", outcome
-        assert prepared.pid is None and prepared in box.retired_boxes()
+        assert prepared.pid is None and prepared in POOL.retired_boxes()
         with pytest.raises(RuntimeError):
-            prepared.start(["/bin/true"], box.BoxLimits(cpu_s=1, wall_s=5, memory_mb=64))
+            prepared.start(["/bin/true"], BoxLimits(cpu_s=1, wall_s=5, memory_mb=64))
     finally:
         prepared.discard()
-    box.finish_cleanup()
+    POOL.finish_cleanup()
 
 
 def test_the_launcher_passes_arguments_through_unchanged():
@@ -72,18 +74,18 @@ def test_the_launcher_passes_arguments_through_unchanged():
 
 def test_a_forked_child_never_uses_its_parents_warm_box():
     run(RunRequest(language="python", source="print(1)\n"))
-    parent_boxes = {id(b) for b in box.idle_boxes()}
+    parent_boxes = {id(b) for b in POOL.idle_boxes()}
     assert parent_boxes
     pid = os.fork()
     if pid == 0:  # pragma: no cover - child
         code = 1
         try:
-            ok = box.idle_boxes() == [] and run(RunRequest(language="python", source="print(2)\n")).stdout == "2\n"
-            box.shutdown()
+            ok = POOL.idle_boxes() == [] and run(RunRequest(language="python", source="print(2)\n")).stdout == "2\n"
+            POOL.shutdown()
             code = 0 if ok else 1
         finally:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
-    assert {id(b) for b in box.idle_boxes()} == parent_boxes
+    assert {id(b) for b in POOL.idle_boxes()} == parent_boxes
     assert run(RunRequest(language="python", source="print(3)\n")).stdout == "3\n"  # the parent's box still works
