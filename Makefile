@@ -22,7 +22,8 @@ run: install
 system-deps:
 	bash tools/system-deps.sh
 
-# The whole suite on SQLite, then everything that touches the database again on PostgreSQL.
+# The whole suite on SQLite, then again on PostgreSQL every test that opens the database (browser
+# journeys and database-free tests are left out there: tests/conftest.py says why).
 test: install system-deps test-sqlite test-postgres
 
 test-sqlite: install

@@ -19,6 +19,29 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_PACK = BASE_DIR / "packs" / "deepmind-applied"
 
 
+# The PostgreSQL pass (`make test-postgres`) repeats only what can behave differently on another
+# database. Tests that open no database, and the browser journeys (whose database work the view and
+# service tests already cover), ran in the SQLite pass and are left out of it.
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup"}
+_SAME_ON_EVERY_DATABASE = (BASE_DIR / "tests" / "browser",)
+
+
+def _depends_on_the_database(item) -> bool:
+    if any(Path(item.path).is_relative_to(folder) for folder in _SAME_ON_EVERY_DATABASE):
+        return False
+    return item.get_closest_marker("django_db") is not None or bool(_DATABASE_FIXTURES & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(config, items):
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        return
+    kept = [item for item in items if _depends_on_the_database(item)]
+    left_out = [item for item in items if not _depends_on_the_database(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def throttles_start_empty():
     """No test inherits another's failed log-ins or autosaves (the counters live in this process)."""
