@@ -87,7 +87,9 @@ def test_it_paginates_and_keeps_filters_in_links(client, mini_pack):
 @pytest.mark.django_db
 def test_its_query_count_is_constant(client, mini_pack, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        client.get("/questions/")
+        response = client.get("/questions/")
+    assert response.status_code == 200
+    assert len(titles(response)) == 4 and "Sum two numbers" in response.content.decode()
 
 
 @pytest.mark.django_db

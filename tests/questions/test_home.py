@@ -35,7 +35,9 @@ def test_it_shows_account_links(client, owner):
 @pytest.mark.django_db
 def test_its_query_count_does_not_grow_with_stages(client, mini_pack, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
-        client.get("/")
+        response = client.get("/")
+    assert response.status_code == 200
+    assert "Coding screen" in response.content.decode()
 
 
 @pytest.mark.django_db

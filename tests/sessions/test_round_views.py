@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from questions.models import Question, Stage
@@ -279,12 +281,10 @@ def test_loop_sessions_have_a_break_screen(owner_client, owner, mini_pack):
     assert second.status == "running"
 
 
-def _queries(client, url) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def _queries(client, url, *, showing: str) -> int:
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+    assert response.status_code == 200 and showing in response.content.decode()
     return len(captured)
 
 
@@ -299,11 +299,12 @@ def test_round_page_and_poll_query_counts_do_not_grow(owner_client, owner, codin
                                       verdict="OK")
 
     add_runs_and_snapshots(1)
-    few_page = _queries(owner_client, round_url(coding_round))
-    few_poll = _queries(owner_client, f"/practice/runs/{Submission.objects.first().pk}/")
+    page, poll = round_url(coding_round), f"/practice/runs/{Submission.objects.first().pk}/"
+    few_page = _queries(owner_client, page, showing="print(0) # 1")
+    few_poll = _queries(owner_client, poll, showing="OK")
     add_runs_and_snapshots(40)
-    assert _queries(owner_client, round_url(coding_round)) == few_page
-    assert _queries(owner_client, f"/practice/runs/{Submission.objects.first().pk}/") == few_poll <= 4
+    assert _queries(owner_client, page, showing="print(39) # 40") == few_page
+    assert _queries(owner_client, poll, showing="OK") == few_poll <= 4
 
 
 @pytest.mark.django_db
