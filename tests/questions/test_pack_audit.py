@@ -179,6 +179,32 @@ def test_lists_render_as_lists_at_the_depth_written(pack, slug):
     assert wrong == {}
 
 
+def paragraphs_glued_to_a_list(markdown: str) -> list[str]:
+    """Column-0 lines that directly follow a list item: Markdown folds them into that item."""
+    glued, in_list = [], False
+    for line in re.sub(r"^```.*?^```", "", markdown, flags=re.S | re.M).split("\n"):
+        if re.match(r" *(?:- |\d+\. )", line):
+            in_list = True
+        elif not line.strip():
+            in_list = False
+        elif not line.startswith(" "):
+            if in_list:
+                glued.append(line)
+            in_list = False
+    return glued
+
+
+def test_no_paragraph_is_folded_into_the_list_above_it(pack):
+    glued = {
+        f"{q.slug}: {field}": lines
+        for q in pack.questions
+        if q.slug not in NOT_YET_FIXED
+        for field, text in markdown_fields(q)
+        if (lines := paragraphs_glued_to_a_list(text))
+    }
+    assert glued == {}
+
+
 def test_stage_guidance_lists_render_as_lists(pack):
     for loop in pack.loops:
         for stage in loop.stages:
