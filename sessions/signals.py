@@ -6,7 +6,7 @@ import logging
 from celery.signals import worker_init, worker_process_shutdown, worker_ready
 from django.conf import settings
 
-from sessions import worker_sandbox
+from sessions.runs import worker_sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +34,8 @@ def stop_consuming_runs_while_the_sandbox_is_broken(sender=None, **kwargs):
 def recover_on_worker_start(sender=None, **kwargs):
     from django.utils import timezone
 
-    from sessions import liveness
-    from sessions.services.submissions import submissions_recover
+    from sessions.runs import liveness
+    from sessions.runs.submissions import submissions_recover
 
     hostname = getattr(sender, "hostname", None) or ""
     try:
