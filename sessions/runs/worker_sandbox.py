@@ -14,6 +14,8 @@ import time
 from celery.worker.control import inspect_command
 from django.conf import settings
 
+from sandbox.host import probe as sandbox_probe
+
 logger = logging.getLogger(__name__)
 
 PROBE_INTERVAL_S = 30.0
@@ -36,8 +38,6 @@ def refuses_runs() -> bool:
 
 def probe() -> dict:
     """Run a trivial program through the sandbox now and remember the outcome."""
-    from sandbox.host import probe as sandbox_probe
-
     try:
         message = sandbox_probe()
     except Exception as exc:  # a probe that crashes is a broken sandbox, not a crashed worker
