@@ -19,7 +19,7 @@ from sessions.feedback.note_templates import template_for
 from sessions.models import InterviewerFeedback, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard
 from sessions.rounds.answer_limits import MAX_ANSWER_BYTES
 from sessions.rounds.clock import round_sync
-from sessions.rounds.events import _event
+from sessions.rounds.events import record_event
 from sessions.rounds.refusals import RoundClosed
 from sessions.services.import_rules import require_live_round
 
@@ -249,7 +249,7 @@ def scorecard_release(*, round: Round, now: datetime | None = None) -> Scorecard
         raise ValidationError(errors)
     Scorecard.objects.filter(pk=scorecard.pk, released_at=None).update(released_at=now)
     scorecard.refresh_from_db()
-    _event(round, RoundEvent.Kind.RELEASE, now)
+    record_event(round, RoundEvent.Kind.RELEASE, now)
     return scorecard
 
 
@@ -293,6 +293,6 @@ def interviewer_feedback_send(
             feedback = InterviewerFeedback.objects.create(round=round, ratings=clean, comments=comments, sent_at=now)
     except IntegrityError:  # sent twice at the same moment, from two tabs
         raise already_sent from None
-    # No round_touch: it would reload the interviewer's summary page under the notes they may be typing;
-    # they read the feedback on their next visit to the summary or the review.
+    # No version bump (`touch()`): it would reload the interviewer's summary page under the notes they may
+    # be typing; they read the feedback on their next visit to the summary or the review.
     return feedback

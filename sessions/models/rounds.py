@@ -44,6 +44,12 @@ class InterviewSession(models.Model):
         return self.imported_at is not None
 
 
+class RoundQuerySet(models.QuerySet):
+    def touch(self) -> int:
+        """Bump these rounds' `version`: the one "this round changed" signal that live pages poll for."""
+        return self.update(version=models.F("version") + 1)
+
+
 class Round(models.Model):
     """A timed round of one stage. The clock is the server's: the row holds start, pauses and end.
 
@@ -93,6 +99,8 @@ class Round(models.Model):
     # UTF-8 bytes of this round's replay history (snapshot text), kept with each write and thinning,
     # so the storage caps need no scan of the text.
     snapshot_bytes = models.PositiveBigIntegerField(default=0)
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "order"]

@@ -20,7 +20,6 @@ from django.utils import timezone
 from questions.models import InterviewLoop, Question, Stage
 from sessions.models import Guest, InterviewSession, Invite, Round, RoundEvent, RoundQuestion
 from sessions.paired.tokens import new_token, plausible, token_hash
-from sessions.rounds.events import round_touch
 from sessions.rounds.refusals import RoundClosed
 from sessions.rounds.starting import draw_questions, questions_add
 from sessions.services.import_rules import require_live_round, require_live_session
@@ -163,7 +162,7 @@ def invite_accept(*, token: str, user=None, display_name: str = "", now: datetim
         session.partner = user
         for stage_round in session.rounds.filter(candidate=None, status=Round.Status.PENDING):
             Round.objects.filter(pk=stage_round.pk).update(candidate=user)
-            round_touch(stage_round.pk)
+            Round.objects.filter(pk=stage_round.pk).touch()
     return session, user
 
 
@@ -258,7 +257,7 @@ def round_swap(*, round: Round, now: datetime | None = None, rng: random.Random 
                 later.questions.all().delete()
                 questions_add(round=later, questions=fresh)
             Round.objects.filter(pk=later.pk).update(interviewer=later.candidate, candidate=later.interviewer)
-            round_touch(later.pk)
+            Round.objects.filter(pk=later.pk).touch()
             later.refresh_from_db()
             return later
         fresh = _fresh_questions(session, round.stage, new_candidate=round.interviewer, now=now, rng=rng)
@@ -266,5 +265,5 @@ def round_swap(*, round: Round, now: datetime | None = None, rng: random.Random 
             session, round.stage, round.order + 1, fresh, round.duration_seconds - _seconds_added(round),
             interviewer=round.candidate, candidate=round.interviewer,
         )
-        round_touch(round.pk)  # both sides' summary pages move on to the new round
+        Round.objects.filter(pk=round.pk).touch()  # both sides' summary pages move on to the new round
     return swapped

@@ -18,7 +18,7 @@ from sessions.rounds.answer_limits import (
     snapshot_room_release,
 )
 from sessions.rounds.clock import require_running, round_sync
-from sessions.rounds.events import _event, round_touch
+from sessions.rounds.events import record_event
 from sessions.rounds.refusals import RoundClosed, Withheld
 
 
@@ -56,7 +56,7 @@ def answer_save(*, round_question: RoundQuestion, values: dict[str, str], now: d
             setattr(current, name, clean[name])
         current.save(update_fields=[*changed, "updated_at"])
         offset = stage_round.elapsed_seconds(now)
-        round_touch(stage_round.pk)
+        Round.objects.filter(pk=stage_round.pk).touch()
         texts = [name for name in changed if name != "language"]
         size = sum(len(clean[name].encode()) for name in texts)
         if texts and not snapshot_room_claim(stage_round=stage_round, size=size):
@@ -116,7 +116,7 @@ def self_grade_set(*, round_question: RoundQuestion, grade: str, now: datetime |
         raise RoundClosed("Resume the round to grade this answer.")
     RoundQuestion.objects.filter(pk=round_question.pk).update(self_grade=grade, graded_at=now)
     round_question.refresh_from_db()
-    _event(round_question.round, RoundEvent.Kind.GRADE, now, round_question=round_question, detail=grade)
+    record_event(round_question.round, RoundEvent.Kind.GRADE, now, round_question=round_question, detail=grade)
     return round_question
 
 

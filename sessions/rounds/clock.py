@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion
 from sessions.rounds.constraints import deliver_scheduled_constraints
-from sessions.rounds.events import _event
+from sessions.rounds.events import record_event
 from sessions.rounds.refusals import RoundClosed
 from sessions.services import import_rules
 
@@ -35,7 +35,7 @@ def round_start(*, round: Round, now: datetime | None = None) -> Round:
         status=Round.Status.RUNNING, started_at=now, current=first, current_since=now
     )
     round.refresh_from_db()
-    _event(round, RoundEvent.Kind.START, now)
+    record_event(round, RoundEvent.Kind.START, now)
     return round
 
 
@@ -66,7 +66,7 @@ def round_pause(*, round: Round, now: datetime | None = None) -> Round:
     )
     round.refresh_from_db()
     if changed:
-        _event(round, RoundEvent.Kind.PAUSE, now)
+        record_event(round, RoundEvent.Kind.PAUSE, now)
     return round
 
 
@@ -84,7 +84,7 @@ def round_resume(*, round: Round, now: datetime | None = None) -> Round:
     )
     round.refresh_from_db()
     if changed:
-        _event(round, RoundEvent.Kind.RESUME, now, detail=f"paused for {paused_for:.0f} s")
+        record_event(round, RoundEvent.Kind.RESUME, now, detail=f"paused for {paused_for:.0f} s")
     return round
 
 
@@ -114,7 +114,7 @@ def round_add_time(*, round: Round, minutes: int, now: datetime | None = None) -
         raise ValidationError({"minutes": "A round cannot run longer than four hours."})
     Round.objects.filter(pk=round.pk).update(duration_seconds=F("duration_seconds") + minutes * 60)
     round.refresh_from_db()
-    _event(round, RoundEvent.Kind.TIME_ADDED, now, detail=f"+{minutes} min")
+    record_event(round, RoundEvent.Kind.TIME_ADDED, now, detail=f"+{minutes} min")
     return round
 
 
@@ -134,7 +134,7 @@ def _finish(round: Round, *, now: datetime, reason: str) -> None:
     round.refresh_from_db()
     if changed:
         kind = RoundEvent.Kind.TIME_UP if reason == Round.EndReason.TIME_UP else RoundEvent.Kind.END
-        _event(round, kind, now)
+        record_event(round, kind, now)
 
 
 def _account_current(round: Round, now: datetime) -> None:
@@ -156,7 +156,7 @@ def question_switch(*, round_question: RoundQuestion, now: datetime | None = Non
     _account_current(stage_round, now)
     Round.objects.filter(pk=stage_round.pk).update(current=round_question, current_since=now)
     stage_round.refresh_from_db()
-    _event(stage_round, RoundEvent.Kind.SWITCH, now, round_question=round_question)
+    record_event(stage_round, RoundEvent.Kind.SWITCH, now, round_question=round_question)
     return round_question
 
 

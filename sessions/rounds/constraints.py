@@ -9,7 +9,7 @@ from django.db.models import Count
 from questions.access import live_candidate_question_ids
 from questions.models import Question
 from sessions.models import Round, RoundEvent, RoundQuestion
-from sessions.rounds.events import _event
+from sessions.rounds.events import record_event
 
 
 def reveal_constraints(round_question: RoundQuestion, *, upto: int, now: datetime) -> None:
@@ -22,7 +22,7 @@ def reveal_constraints(round_question: RoundQuestion, *, upto: int, now: datetim
         return
     round_question.constraints_revealed = upto
     for number in range(before + 1, upto + 1):
-        _event(round_question.round, RoundEvent.Kind.REVEAL_CONSTRAINT, now, round_question=round_question,
+        record_event(round_question.round, RoundEvent.Kind.REVEAL_CONSTRAINT, now, round_question=round_question,
                detail=f"constraint {number}")
 
 

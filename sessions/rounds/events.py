@@ -1,21 +1,15 @@
-"""What happened on a round's clock (RoundEvent rows), and the version bump that tells live pages about it."""
+"""What happened on a round's clock: every RoundEvent of a live round is recorded here."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import F
-
 from sessions.models import Round, RoundEvent
 
 
-def round_touch(round_id: int) -> None:
-    """Tell live pages something changed: the other side of a paired round re-fetches on its next poll."""
-    Round.objects.filter(pk=round_id).update(version=F("version") + 1)
-
-
-def _event(stage_round: Round, kind: str, now: datetime, *, round_question=None, detail: str = "") -> RoundEvent:
-    round_touch(stage_round.pk)
+def record_event(stage_round: Round, kind: str, now: datetime, *, round_question=None, detail: str = "") -> RoundEvent:
+    """Record `kind` at the round's clock offset for `now`, and tell live pages the round changed."""
+    Round.objects.filter(pk=stage_round.pk).touch()
     return RoundEvent.objects.create(
         round=stage_round,
         round_question=round_question,

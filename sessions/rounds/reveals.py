@@ -12,7 +12,7 @@ from questions.models import Question
 from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion
 from sessions.rounds.clock import require_running
 from sessions.rounds.constraints import reveal_constraints
-from sessions.rounds.events import _event
+from sessions.rounds.events import record_event
 from sessions.rounds.refusals import Withheld
 
 
@@ -30,7 +30,7 @@ def model_answer_reveal(*, round_question: RoundQuestion, now: datetime | None =
             model_answer_revealed_at=now
         )
         round_question.refresh_from_db()
-        _event(round_question.round, RoundEvent.Kind.REVEAL_ANSWER, now, round_question=round_question)
+        record_event(round_question.round, RoundEvent.Kind.REVEAL_ANSWER, now, round_question=round_question)
     return round_question
 
 
@@ -66,7 +66,7 @@ def hint_reveal_next(*, round_question: RoundQuestion, now: datetime | None = No
     changed = RoundQuestion.objects.filter(pk=round_question.pk, hints_revealed=before).update(hints_revealed=before + 1)
     round_question.refresh_from_db(fields=["hints_revealed"])
     if changed:
-        _event(round_question.round, RoundEvent.Kind.REVEAL_HINT, now, round_question=round_question,
+        record_event(round_question.round, RoundEvent.Kind.REVEAL_HINT, now, round_question=round_question,
                detail=f"hint {before + 1}")
     return round_question
 
