@@ -14,8 +14,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 import sandbox
+from interviewprep.celery import app as celery_app
 from questions.models import Question
 from sessions.models import Round, Submission
+from sessions.rounds.answers import answer_save
 from sessions.runs.run_queue import RunLimited, run_due_for, run_next_for, runs_admit, runs_lock_user, users_waiting
 
 __all__ = ["RunLimited", "submission_create", "submission_claim", "submission_execute", "submissions_recover"]
@@ -26,6 +28,9 @@ run_logger = logging.getLogger("interviewprep.runs")
 # A run whose worker vanished is tried once more, then failed with a message.
 MAX_ATTEMPTS = 2
 RUNNER_UNAVAILABLE = "The code runner is unavailable right now; your code is saved, please try again in a moment."
+# The Celery task that runs one submission (sessions.tasks declares itself under this name). Sent by name,
+# so this module needs nothing from the task module, which calls into this one.
+RUN_TASK = "sessions.tasks.run_submission"
 
 
 def submission_create(
@@ -75,8 +80,6 @@ def submission_create(
             runs_lock_user(user.pk)
         send_now = runs_admit(user=user, now=timezone.now())
         if round_question is not None:
-            from sessions.rounds.answers import answer_save  # rounds imports this module's siblings
-
             answer_save(round_question=round_question, values={"code": source, "language": language})
             in_flight = Submission.objects.select_for_update().filter(
                 round_question=round_question, status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING]
@@ -94,12 +97,10 @@ def submission_create(
 
 
 def _enqueue(submission_id: int) -> None:
-    from sessions.tasks import run_submission  # the task module imports this one
-
     # Marked before the message exists, so a worker's claim never races the mark.
     Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED).update(dispatched_at=timezone.now())
     try:
-        run_submission.delay(submission_id)
+        celery_app.send_task(RUN_TASK, args=(submission_id,))
     except Exception:  # the broker is down: say so instead of leaving the run queued forever
         logger.exception("could not enqueue submission %s", submission_id)
         Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED).update(
@@ -118,7 +119,7 @@ def _send_next(user_id: int | None) -> None:
 def _touch_round(submission: Submission) -> None:
     """A run started or finished: the interviewer's live view of a paired round shows it."""
     if submission.round_question_id:
-        Round.objects.filter(questions__id=submission.round_question_id).update(version=F("version") + 1)
+        Round.objects.filter(questions__id=submission.round_question_id).touch()
 
 
 def submission_claim(*, submission_id: int, worker: str = "") -> Submission | None:
@@ -276,7 +277,7 @@ def submissions_recover(
         message="The run was interrupted twice (its worker stopped) and was not tried again. Please run it again.",
     )
     if failed:
-        Round.objects.filter(questions__submissions__in=stale_ids).update(version=F("version") + 1)
+        Round.objects.filter(questions__submissions__in=stale_ids).touch()
     for user_id in failed_users - {None}:  # their held runs would otherwise wait for the sweep
         with transaction.atomic():
             runs_lock_user(user_id)
@@ -286,7 +287,7 @@ def submissions_recover(
         status=Submission.Status.QUEUED, worker="", dispatched_at=now
     )
     if requeued:
-        Round.objects.filter(questions__submissions__in=requeue_ids).update(version=F("version") + 1)
+        Round.objects.filter(questions__submissions__in=requeue_ids).touch()
     for submission_id in requeue_ids:
         transaction.on_commit(lambda pk=submission_id: _enqueue(pk))
     sent = _send_due(now=now, cutoff=cutoff) if only_ids is None else 0
