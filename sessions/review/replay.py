@@ -1,6 +1,6 @@
 """The replay of a round: one timeline of everything that happened on its clock, built from plain rows.
 
-Django-free on purpose (like `sandbox/`): the selector in `sessions/review.py` turns database rows
+Django-free on purpose (like `sandbox/`): the selector in `sessions/review/page.py` turns database rows
 into the small dataclasses below, filtered to what the viewer may see, and this module merges them:
 
 - code and answer snapshots, each with the lines changed since the previous snapshot of the same
