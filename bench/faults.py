@@ -81,9 +81,9 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     from questions.models import Question
-    from sessions import liveness
     from sessions.models import Submission
-    from sessions.services.rounds import session_start
+    from sessions.rounds.starting import session_start
+    from sessions.runs import liveness
     from sessions.tasks import run_submission
 
     user = get_user_model().objects.create_user("faulty", password="fault-test-password-1")

@@ -124,7 +124,7 @@ def main() -> None:
 
     from questions.models import Question
     from sessions.models import Submission
-    from sessions.services.rounds import session_start
+    from sessions.rounds.starting import session_start
 
     question = Question.objects.get(slug="two-urn-posterior")
     people = []

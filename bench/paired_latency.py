@@ -240,8 +240,8 @@ def paired_round(number: int, stage, question) -> Pair:
     """A running paired round, set up through the services as the pages would."""
     from django.contrib.auth import get_user_model
 
-    from sessions.services.paired import invite_accept, invite_create, paired_session_create
-    from sessions.services.rounds import round_start
+    from sessions.paired.services import invite_accept, invite_create, paired_session_create
+    from sessions.rounds.clock import round_start
 
     users = get_user_model().objects
     host = users.create_user(f"interviewer{number}", password="paired-bench-password-1")
@@ -340,7 +340,7 @@ def main() -> None:
 
         from questions.models import Question, Stage
         from questions.services import pack_load
-        from sessions.selectors import POLL_CANDIDATE_MS, POLL_INTERVIEWER_MS
+        from sessions.rounds.selectors import POLL_CANDIDATE_MS, POLL_INTERVIEWER_MS
 
         pack_load(path=BASE_DIR / "packs" / "deepmind-applied", verify_reference=False)
         stage = Stage.objects.filter(kind=Stage.Kind.CODING).select_related("loop").order_by("loop__order", "order").first()

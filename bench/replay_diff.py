@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sessions.line_diff import MAX_DIFF_STEPS, apply_patch, line_diff, split_lines  # noqa: E402
+from sessions.review.line_diff import MAX_DIFF_STEPS, apply_patch, line_diff, split_lines  # noqa: E402
 
 LIMIT_BYTES = 64 * 1024
 LIMIT_MS = 200.0

@@ -56,9 +56,9 @@ def build_sessions():
     from django.utils import timezone
 
     from questions.models import Question
+    from sessions.feedback import notes as note_services
     from sessions.models import Note, Round, Snapshot, Submission
-    from sessions.services import notes as note_services
-    from sessions.services import rounds as round_services
+    from sessions.rounds import services as round_services
 
     user = get_user_model().objects.create_user("bench", password="bench-pass-123456")
     question = Question.objects.filter(kind="coding").order_by("slug").first()

@@ -48,7 +48,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from questions.models import Question
 from sessions.models import Submission
-from sessions.services.rounds import session_start
+from sessions.rounds.starting import session_start
 user = get_user_model().objects.create_user("bench", password="bench-pass-123456")
 question = Question.objects.filter(kind="coding").order_by("slug").first()
 stage_round = session_start(owner=user, question=question).rounds.get()

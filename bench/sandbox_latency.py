@@ -143,7 +143,7 @@ def measure_full_path(runs: int, sandbox_median_ms: float) -> None:
 
         django.setup()
         from sessions.models import Submission
-        from sessions.services.submissions import submission_create
+        from sessions.runs.submissions import submission_create
 
         def once() -> float:
             start = time.perf_counter()

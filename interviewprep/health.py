@@ -1,5 +1,5 @@
 """Readiness: can this deployment serve and run code? Database, broker, and at least one live worker
-whose sandbox runs a trivial program (each worker probes its own: sessions/worker_sandbox.py).
+whose sandbox runs a trivial program (each worker probes its own: sessions/runs/worker_sandbox.py).
 
 Anyone may ask, and gets the status code with "ok" or "unavailable". Which part failed is for staff
 and for monitors that send the `X-Health-Token` header with the value of HEALTH_TOKEN.

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from interviewprep import account_limits as limits
 from questions.access import is_guest
-from sessions.services.paired import guest_account_keep
+from sessions.paired.services import guest_account_keep
 
 
 @require_http_methods(["GET", "POST"])

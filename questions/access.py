@@ -12,26 +12,50 @@ question rubrics are study material for signed-in users, with two exceptions:
 applies it together with the viewer's role there; every page, reveal, export and search asks that.
 """
 
+from collections.abc import Callable
+
 from questions.models import Question
+
+# The two rules above depend on who takes part in which paired round, which the sessions app knows and this
+# app must not import (sessions depends on questions). Sessions registers them when it is ready
+# (`sessions.apps`); until then, or without that app, nobody is a guest and nothing is withheld.
+UserRule = Callable[[object], bool]
+QuestionIdsRule = Callable[[object], set[int]]
+
+
+def _no_guests(user) -> bool:
+    return False
+
+
+def _no_live_rounds(user) -> set[int]:
+    return set()
+
+
+_guest_rule: UserRule = _no_guests
+_live_candidate_rule: QuestionIdsRule = _no_live_rounds
+
+
+def register_guest_rule(rule: UserRule) -> None:
+    """Install the rule that says whether a user is a guest (an invited account with no password)."""
+    global _guest_rule
+    _guest_rule = rule
+
+
+def register_live_candidate_rule(rule: QuestionIdsRule) -> None:
+    """Install the rule that lists the questions of the unfinished paired rounds where a user is the candidate."""
+    global _live_candidate_rule
+    _live_candidate_rule = rule
 
 
 def is_guest(user) -> bool:
-    from sessions.models import Guest  # the sessions app depends on questions, not the other way round
-
-    return bool(user and user.is_authenticated) and Guest.objects.filter(user=user).exists()
+    return bool(user and user.is_authenticated) and _guest_rule(user)
 
 
 def live_candidate_question_ids(user) -> set[int]:
     """Questions of the unfinished paired rounds where this user is the candidate."""
     if not (user and user.is_authenticated):
         return set()
-    from sessions.models import RoundQuestion
-
-    return set(
-        RoundQuestion.objects.filter(round__candidate=user, round__session__mode="paired")
-        .exclude(round__status="finished")
-        .values_list("question_id", flat=True)
-    )
+    return _live_candidate_rule(user)
 
 
 def can_view_answers(user, question: Question) -> bool:

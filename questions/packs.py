@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from questions.pack_fields import PackError, check_keys, field_choice, field_text
 from questions.wrong_solutions import WrongSolutionSpec, parse_wrong_solutions, wrong_solutions_data
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -45,15 +46,6 @@ SECTIONS = {
     "STAR guidance": "star_guidance",
 }
 LIST_SECTIONS = {"hints", "constraints", "rubric"}
-
-
-class PackError(ValueError):
-    """A pack file is broken. The message names the file and the field."""
-
-    def __init__(self, file: str, field_name: str, problem: str):
-        self.file = file
-        self.field = field_name
-        super().__init__(f"{file}: {field_name}: {problem}")
 
 
 @dataclass
@@ -175,30 +167,8 @@ def _load_yaml(text: str, file: str, what: str) -> dict:
     return data
 
 
-def _check_keys(data: dict, allowed: set[str], file: str, where: str) -> None:
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        prefix = f"{where}." if where else ""
-        raise PackError(file, f"{prefix}{unknown[0]}", f"is not a known field (known: {', '.join(sorted(allowed))})")
-
-
-def _text(data: dict, key: str, file: str, where: str = "", *, required: bool = False, default: str = "") -> str:
-    name = f"{where}.{key}" if where else key
-    value = data.get(key)
-    if value is None:
-        if required:
-            raise PackError(file, name, "is required")
-        return default
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise PackError(file, name, "must be text")
-    value = str(value)
-    if required and not value.strip():
-        raise PackError(file, name, "must not be empty")
-    return value
-
-
 def _slug(data: dict, key: str, file: str, where: str = "") -> str:
-    value = _text(data, key, file, where, required=True)
+    value = field_text(data, key, file, where, required=True)
     if not SLUG_RE.match(value):
         name = f"{where}.{key}" if where else key
         raise PackError(file, name, f"{value!r} must be lowercase letters, digits and hyphens")
@@ -222,16 +192,6 @@ def _positive_number(data: dict, key: str, file: str, default: float) -> float:
     return float(value)
 
 
-def _choice(data: dict, key: str, choices: tuple[str, ...], file: str, where: str = "", default: str | None = None) -> str:
-    name = f"{where}.{key}" if where else key
-    value = data.get(key, default)
-    if value is None:
-        raise PackError(file, name, f"is required (one of {', '.join(choices)})")
-    if value not in choices:
-        raise PackError(file, name, f"{value!r} is not one of {', '.join(choices)}")
-    return value
-
-
 def _text_list(data: dict, key: str, file: str, where: str = "") -> list[str]:
     name = f"{where}.{key}" if where else key
     value = data.get(key, [])
@@ -249,11 +209,11 @@ def _text_list(data: dict, key: str, file: str, where: str = "") -> list[str]:
 def _parse_manifest(path: Path) -> PackSpec:
     file = _rel(path)
     data = _load_yaml(path.read_text(encoding="utf-8"), file, "pack.yaml")
-    _check_keys(data, {"slug", "name", "description", "loops"}, file, "")
+    check_keys(data, {"slug", "name", "description", "loops"}, file, "")
     spec = PackSpec(
         slug=_slug(data, "slug", file),
-        name=_text(data, "name", file, required=True),
-        description=_text(data, "description", file),
+        name=field_text(data, "name", file, required=True),
+        description=field_text(data, "description", file),
     )
     loops = data.get("loops")
     if not isinstance(loops, list) or not loops:
@@ -263,12 +223,12 @@ def _parse_manifest(path: Path) -> PackSpec:
         where = f"loops[{index}]"
         if not isinstance(raw_loop, dict):
             raise PackError(file, where, "must be a mapping")
-        _check_keys(raw_loop, {"slug", "name", "company", "description", "stages"}, file, where)
+        check_keys(raw_loop, {"slug", "name", "company", "description", "stages"}, file, where)
         loop = LoopSpec(
             slug=_slug(raw_loop, "slug", file, where),
-            name=_text(raw_loop, "name", file, where, required=True),
-            company=_text(raw_loop, "company", file, where),
-            description=_text(raw_loop, "description", file, where),
+            name=field_text(raw_loop, "name", file, where, required=True),
+            company=field_text(raw_loop, "company", file, where),
+            description=field_text(raw_loop, "description", file, where),
         )
         if loop.slug in loop_slugs:
             raise PackError(file, f"{where}.slug", f"{loop.slug!r} is used twice")
@@ -281,7 +241,7 @@ def _parse_manifest(path: Path) -> PackSpec:
             stage_where = f"{where}.stages[{stage_index}]"
             if not isinstance(raw_stage, dict):
                 raise PackError(file, stage_where, "must be a mapping")
-            _check_keys(
+            check_keys(
                 raw_stage,
                 {"slug", "kind", "title", "duration_minutes", "rounds", "questions_per_round",
                  "what_to_expect", "how_to_prepare", "rubric"},
@@ -290,13 +250,13 @@ def _parse_manifest(path: Path) -> PackSpec:
             )
             stage = StageSpec(
                 slug=_slug(raw_stage, "slug", file, stage_where),
-                kind=_choice(raw_stage, "kind", STAGE_KINDS, file, stage_where),
-                title=_text(raw_stage, "title", file, stage_where, required=True),
+                kind=field_choice(raw_stage, "kind", STAGE_KINDS, file, stage_where),
+                title=field_text(raw_stage, "title", file, stage_where, required=True),
                 duration_minutes=_positive_int(raw_stage, "duration_minutes", file, stage_where),
                 rounds=_positive_int(raw_stage, "rounds", file, stage_where, default=1),
                 questions_per_round=_positive_int(raw_stage, "questions_per_round", file, stage_where, default=1),
-                what_to_expect=_text(raw_stage, "what_to_expect", file, stage_where),
-                how_to_prepare=_text(raw_stage, "how_to_prepare", file, stage_where),
+                what_to_expect=field_text(raw_stage, "what_to_expect", file, stage_where),
+                how_to_prepare=field_text(raw_stage, "how_to_prepare", file, stage_where),
                 rubric=_text_list(raw_stage, "rubric", file, stage_where),
             )
             if stage.slug in stage_slugs:
@@ -324,17 +284,17 @@ def parse_question_file(path: Path, *, stage_refs: set[str]) -> QuestionSpec:
 def parse_question_text(text: str, *, file: str, default_slug: str, stage_refs: set[str]) -> QuestionSpec:
     front, body = _split_front_matter(text, file)
     data = _load_yaml(front, file, "front matter")
-    kind = _choice(data, "kind", QUESTION_KINDS, file)
+    kind = field_choice(data, "kind", QUESTION_KINDS, file)
     allowed = FRONT_MATTER_KEYS | (CODING_KEYS if kind == "coding" else set())
-    _check_keys(data, allowed, file, "")
+    check_keys(data, allowed, file, "")
     slug_source = {"slug": data.get("slug", default_slug)}
     question = QuestionSpec(
         slug=_slug(slug_source, "slug", file),
         kind=kind,
-        title=_text(data, "title", file, required=True),
+        title=field_text(data, "title", file, required=True),
         stages=_text_list(data, "stages", file),
         prompt="",
-        difficulty=_choice(data, "difficulty", DIFFICULTIES, file, default="medium"),
+        difficulty=field_choice(data, "difficulty", DIFFICULTIES, file, default="medium"),
         tags=sorted(set(_text_list(data, "tags", file))),
     )
     question.stages = list(dict.fromkeys(question.stages))
@@ -420,13 +380,13 @@ def split_list(content: str) -> list[str]:
 
 
 def _parse_coding(data: dict, question: QuestionSpec, file: str) -> None:
-    question.mode = _choice(data, "mode", MODES, file, default="stdio")
-    question.checker = _choice(data, "checker", CHECKERS, file, default="exact")
+    question.mode = field_choice(data, "mode", MODES, file, default="stdio")
+    question.checker = field_choice(data, "checker", CHECKERS, file, default="exact")
     question.float_tolerance = _positive_number(data, "float_tolerance", file, 1e-6)
     question.time_limit_s = _positive_number(data, "time_limit_s", file, 2.0)
     question.memory_limit_mb = _positive_int(data, "memory_limit_mb", file, "", default=256)
     if question.mode == "function":
-        question.entry_point = _text(data, "entry_point", file, required=True)
+        question.entry_point = field_text(data, "entry_point", file, required=True)
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", question.entry_point):
             raise PackError(file, "entry_point", f"{question.entry_point!r} is not a function name")
     elif "entry_point" in data:
@@ -452,13 +412,13 @@ def _parse_coding(data: dict, question: QuestionSpec, file: str) -> None:
         where = f"tests[{index}]"
         if not isinstance(raw, dict):
             raise PackError(file, where, "must be a mapping with input, expected and hidden")
-        _check_keys(raw, {"input", "expected", "hidden"}, file, where)
+        check_keys(raw, {"input", "expected", "hidden"}, file, where)
         hidden = raw.get("hidden", False)
         if not isinstance(hidden, bool):
             raise PackError(file, f"{where}.hidden", "must be true or false")
         test = TestSpec(
-            input=_text(raw, "input", file, where),
-            expected=_text(raw, "expected", file, where, required=True),
+            input=field_text(raw, "input", file, where),
+            expected=field_text(raw, "expected", file, where, required=True),
             hidden=hidden,
         )
         if question.mode == "function":
@@ -473,9 +433,9 @@ def _parse_coding(data: dict, question: QuestionSpec, file: str) -> None:
     reference = data.get("reference")
     if not isinstance(reference, dict):
         raise PackError(file, "reference", "must be a mapping with language and source")
-    _check_keys(reference, {"language", "source"}, file, "reference")
-    question.reference_language = _choice(reference, "language", allowed_languages, file, "reference")
-    question.reference_source = _text(reference, "source", file, "reference", required=True)
+    check_keys(reference, {"language", "source"}, file, "reference")
+    question.reference_language = field_choice(reference, "language", allowed_languages, file, "reference")
+    question.reference_source = field_text(reference, "source", file, "reference", required=True)
     question.wrong_solutions = parse_wrong_solutions(data, file=file, languages=allowed_languages)
 
 

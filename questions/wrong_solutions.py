@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from questions.pack_fields import PackError, check_keys, field_choice, field_text
+
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEYS = {"name", "language", "source"}
 
@@ -25,8 +27,6 @@ class WrongSolutionSpec:
 
 def parse_wrong_solutions(data: dict, *, file: str, languages: tuple[str, ...]) -> list[WrongSolutionSpec]:
     """The question's `wrong_solutions` list (empty when absent); raises PackError naming the item."""
-    from questions.packs import PackError, _check_keys, _choice, _text  # packs imports this module
-
     raw = data.get("wrong_solutions", [])
     if not isinstance(raw, list):
         raise PackError(file, "wrong_solutions", "must be a list of {name, language, source}")
@@ -35,11 +35,11 @@ def parse_wrong_solutions(data: dict, *, file: str, languages: tuple[str, ...]) 
         where = f"wrong_solutions[{index}]"
         if not isinstance(item, dict):
             raise PackError(file, where, "must be a mapping with name, language and source")
-        _check_keys(item, KEYS, file, where)
+        check_keys(item, KEYS, file, where)
         spec = WrongSolutionSpec(
-            name=_text(item, "name", file, where, required=True),
-            language=_choice(item, "language", languages, file, where),
-            source=_text(item, "source", file, where, required=True),
+            name=field_text(item, "name", file, where, required=True),
+            language=field_choice(item, "language", languages, file, where),
+            source=field_text(item, "source", file, where, required=True),
         )
         if not NAME_RE.match(spec.name):
             raise PackError(file, f"{where}.name", f"{spec.name!r} must be lowercase letters, digits and hyphens")

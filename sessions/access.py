@@ -17,7 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion, Submission
+from questions.access import is_guest, live_candidate_question_ids
+from sessions.models import Guest, InterviewSession, Round, RoundEvent, RoundQuestion, Submission
 
 
 class Role(enum.StrEnum):
@@ -31,6 +32,23 @@ ANY_ROLE = frozenset(Role)
 ANSWERING = frozenset({Role.SOLO, Role.CANDIDATE})
 # Who sees interviewer-only text and writes notes: solo owners (about themselves) and interviewers.
 REVIEWING = frozenset({Role.SOLO, Role.INTERVIEWER})
+
+
+def guest_rule(user) -> bool:
+    """Is this signed-in user a guest account? Registered as `questions.access.is_guest`'s rule (see apps.py)."""
+    return Guest.objects.filter(user=user).exists()
+
+
+def live_candidate_rule(user) -> set[int]:
+    """Questions of the unfinished paired rounds where this signed-in user is the candidate.
+
+    Registered as `questions.access.live_candidate_question_ids`'s rule (see apps.py); ask that.
+    """
+    return set(
+        RoundQuestion.objects.filter(round__candidate=user, round__session__mode=InterviewSession.Mode.PAIRED)
+        .exclude(round__status=Round.Status.FINISHED)
+        .values_list("question_id", flat=True)
+    )
 
 
 def round_role(user, stage_round: Round) -> Role | None:
@@ -52,8 +70,6 @@ def is_participant(user, session: InterviewSession) -> bool:
 
 def require_own_account(user) -> None:
     """Guests exist to take part in the session they joined; practising on their own needs an account."""
-    from questions.access import is_guest
-
     if is_guest(user):
         raise PermissionDenied("Guest access covers the interview you were invited to. Choose a username and password for this account to practise on your own.")
 
@@ -215,8 +231,6 @@ def round_visibility(
     # The candidate of this very round, while it runs, keeps what it gives them (and sees no answers anyway).
     live_here = role == Role.CANDIDATE and stage_round.status != Round.Status.FINISHED
     if not live_here and (viewer is not None or live_ids is not None):
-        from questions.access import live_candidate_question_ids
-
         withheld = frozenset(live_ids if live_ids is not None else live_candidate_question_ids(viewer))
     shown = questions_shown(stage_round, role, events=events, questions=questions)
     if role == Role.SOLO:

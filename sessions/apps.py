@@ -8,4 +8,13 @@ class InterviewSessionsConfig(AppConfig):
     verbose_name = "Mock interview sessions"
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules import models, which exist only once the app
+        # registry is ready, and Django imports this module before that.
+        from questions.access import register_guest_rule, register_live_candidate_rule
         from sessions import signals  # noqa: F401  (connects the worker start-up hook)
+        from sessions.access import guest_rule, live_candidate_rule
+
+        # The bank's rules need to know who is a guest and who is the candidate of a live paired round:
+        # this app answers, so `questions` never imports `sessions`.
+        register_guest_rule(guest_rule)
+        register_live_candidate_rule(live_candidate_rule)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from questions.access import live_candidate_question_ids
 from sessions.access import ANSWERING, Role, Visibility, round_role, round_visibility
+from sessions.feedback.note_templates import TEMPLATES
 from sessions.models import (
     InterviewSession,
     Note,
@@ -35,8 +36,7 @@ from sessions.models import (
     Snapshot,
     Submission,
 )
-from sessions.note_templates import TEMPLATES
-from sessions.services.paired import display_name
+from sessions.paired.services import display_name
 from sessions.templatetags.clock import mmss
 
 FORMAT = "interviewprep-export"

@@ -1,8 +1,8 @@
 from django import forms
 
 import sandbox
-from sessions.history import MODE_CHOICES, OUTCOME_CHOICES, ROLE_CHOICES
 from sessions.models import RoundQuestion, Submission
+from sessions.review.history import MODE_CHOICES, OUTCOME_CHOICES, ROLE_CHOICES
 
 
 class StartForm(forms.Form):
@@ -79,7 +79,7 @@ class ScorecardForm(forms.Form):
 
 
 class HistoryFilterForm(forms.Form):
-    """The "My sessions" filters, read from the query string (see `sessions.history`)."""
+    """The "My sessions" filters, read from the query string (see `sessions.review.history`)."""
 
     q = forms.CharField(required=False, max_length=200, label="Search")
     loop = forms.SlugField(required=False, max_length=80, label="Loop")

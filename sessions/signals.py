@@ -5,8 +5,11 @@ import logging
 
 from celery.signals import worker_init, worker_process_shutdown, worker_ready
 from django.conf import settings
+from django.utils import timezone
 
-from sessions import worker_sandbox
+from sandbox.warm_pool import POOL
+from sessions.runs import liveness, worker_sandbox
+from sessions.runs.submissions import submissions_recover
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +35,6 @@ def stop_consuming_runs_while_the_sandbox_is_broken(sender=None, **kwargs):
 
 @worker_ready.connect
 def recover_on_worker_start(sender=None, **kwargs):
-    from django.utils import timezone
-
-    from sessions import liveness
-    from sessions.services.submissions import submissions_recover
-
     hostname = getattr(sender, "hostname", None) or ""
     try:
         counts = submissions_recover(is_claim_alive=liveness.restarted_node(hostname, timezone.now()))
@@ -49,6 +47,4 @@ def recover_on_worker_start(sender=None, **kwargs):
 @worker_process_shutdown.connect
 def stop_warm_sandbox_boxes(**kwargs):
     """Pool processes can exit without running atexit hooks; stop their idle sandbox boxes here."""
-    from sandbox.warm_pool import POOL
-
     POOL.shutdown()

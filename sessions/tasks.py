@@ -6,9 +6,9 @@ from celery import shared_task
 from celery.exceptions import Reject
 from django.db import InterfaceError, OperationalError
 
-from sessions import liveness, worker_sandbox
-from sessions.services.rounds import rounds_close_expired
-from sessions.services.submissions import submission_execute, submissions_recover
+from sessions.rounds.clock import rounds_close_expired
+from sessions.runs import liveness, worker_sandbox
+from sessions.runs.submissions import RUN_TASK, submission_execute, submissions_recover
 
 # The sandbox has its own per-test limits; these only catch a worker stuck outside
 # them (e.g. a judge of many slow tests). Generous, so they never cut a real run short.
@@ -17,6 +17,7 @@ _HARD_LIMIT_S = 150
 
 
 @shared_task(
+    name=RUN_TASK,  # the name services send it by (the default name, spelled out)
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

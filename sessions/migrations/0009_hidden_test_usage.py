@@ -9,7 +9,7 @@ from django.db import migrations
 
 
 def redact(apps, schema_editor):
-    from sessions.results import redact_hidden_usage
+    from sessions.runs.results import redact_hidden_usage
 
     Submission = apps.get_model("interview_sessions", "Submission")
     batch = []

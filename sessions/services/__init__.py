@@ -1,1 +1,1 @@
-"""Writes and workflows of the sessions app: rounds and their answers, and code runs."""
+"""Importing data exported from another instance: the importer and the rules an imported round keeps."""

@@ -35,6 +35,8 @@ from django.utils import timezone
 import sandbox
 from questions.models import InterviewLoop, Question, Stage
 from sessions.exports import FORMAT, VERSION
+from sessions.feedback.note_templates import TEMPLATES
+from sessions.feedback.notes import MAX_NOTES_PER_ROUND
 from sessions.models import (
     InterviewerFeedback,
     InterviewSession,
@@ -47,11 +49,11 @@ from sessions.models import (
     Snapshot,
     Submission,
 )
-from sessions.note_templates import TEMPLATES
-from sessions.results import redact_hidden_usage
+from sessions.rounds.answer_limits import MAX_ANSWER_BYTES
+from sessions.rounds.answers import MAX_SNAPSHOTS_PER_FIELD
+from sessions.rounds.clock import MAX_ROUND_SECONDS
+from sessions.runs.results import redact_hidden_usage
 from sessions.services import import_rules
-from sessions.services.notes import MAX_NOTES_PER_ROUND
-from sessions.services.rounds import MAX_ANSWER_BYTES, MAX_ROUND_SECONDS, MAX_SNAPSHOTS_PER_FIELD
 
 MAX_SESSIONS = 2000
 MAX_ROUNDS_PER_SESSION = 50

@@ -23,8 +23,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from questions.access import can_view_answers, is_guest
 from sessions.models import InterviewSession, Round, Scorecard
-from sessions.services import rounds  # the module, not its names: rounds.py imports this module too
-from sessions.services.answer_limits import user_snapshot_bytes
+from sessions.rounds.answer_limits import user_snapshot_bytes
+from sessions.rounds.refusals import RoundClosed
 
 IMPORTED_ROUND = (
     "This round was imported from another instance: it is a record to read, "
@@ -56,12 +56,12 @@ def require_importer(user) -> None:
 
 def require_live_round(stage_round: Round) -> None:
     if stage_round.session.is_imported:
-        raise rounds.RoundClosed(IMPORTED_ROUND)
+        raise RoundClosed(IMPORTED_ROUND)
 
 
 def require_live_session(session: InterviewSession) -> None:
     if session.is_imported:
-        raise rounds.RoundClosed(IMPORTED_SESSION)
+        raise RoundClosed(IMPORTED_SESSION)
 
 
 class AnswerRule:

@@ -9,8 +9,8 @@ from django.views.decorators.vary import vary_on_headers
 from questions.models import InterviewLoop
 from questions.selectors import stage_choices
 from sessions.forms import HistoryFilterForm
-from sessions.history import HistoryFilters, history_rows, history_sessions
-from sessions.progress import progress_report
+from sessions.review.history import HistoryFilters, history_rows, history_sessions
+from sessions.review.progress import progress_report
 
 PAGE_SIZE = 20
 

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from sessions.access import REVIEWING, Role, get_round_for_user
+from sessions.feedback import notes as note_services
+from sessions.feedback.selectors import feedback_form_rows, notes_context, scorecard_rows
 from sessions.forms import NoteForm, ScorecardForm
 from sessions.models import Note, Round, RoundQuestion, Scorecard
-from sessions.selectors import feedback_form_rows, notes_context, round_summary, scorecard_rows
-from sessions.services import notes as note_services
-from sessions.services import rounds as round_services
-from sessions.services.rounds import RoundClosed
+from sessions.rounds import services as round_services
+from sessions.rounds.refusals import RoundClosed
+from sessions.rounds.selectors import round_summary
 from sessions.templatetags.clock import mmss
 from sessions.views.responses import error_messages, refused
 

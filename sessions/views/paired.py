@@ -15,9 +15,17 @@ from questions.models import InterviewLoop, Question, Stage
 from sessions.access import Role, get_round_for_user, get_session_for_user, require_own_account
 from sessions.forms import JoinForm, PairedStartForm
 from sessions.models import RoundQuestion
-from sessions.selectors import POLL_INTERVIEWER_MS, candidate_shown, candidate_work, live_query, live_state, round_page_context, session_overview
-from sessions.services import paired as paired_services
-from sessions.services import rounds as round_services
+from sessions.paired import services as paired_services
+from sessions.rounds import services as round_services
+from sessions.rounds.selectors import (
+    POLL_INTERVIEWER_MS,
+    candidate_shown,
+    candidate_work,
+    live_query,
+    live_state,
+    round_page_context,
+    session_overview,
+)
 from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
 
 INVALID_INVITE = "sessions/join_invalid.html"

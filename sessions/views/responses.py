@@ -6,9 +6,9 @@ from django.utils import timezone
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from sessions.models import Round
-from sessions.services.answer_limits import AutosaveLimited
-from sessions.services.rounds import RoundClosed, Withheld
-from sessions.services.submissions import RunLimited
+from sessions.rounds.answer_limits import AutosaveLimited
+from sessions.rounds.refusals import RoundClosed, Withheld
+from sessions.runs.submissions import RunLimited
 
 ROUND_TEMPLATE = "sessions/round.html"
 

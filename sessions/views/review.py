@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sessions.access import Role, get_round_for_user, get_session_for_user
 from sessions.models import Round
-from sessions.review import round_replay as round_replay_data
-from sessions.review import session_review as session_review_data
-from sessions.services import sharing
+from sessions.review import sharing
+from sessions.review.page import round_replay as round_replay_data
+from sessions.review.page import session_review as session_review_data
 
 SHARE_INVALID = "404.html"  # the same page as any unknown address: it names nothing
 SHARE_EXPIRED = "sessions/share_expired.html"

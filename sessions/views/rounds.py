@@ -30,15 +30,10 @@ from sessions.access import (
 )
 from sessions.forms import AddTimeForm, GradeForm, PreviewForm, RunForm, StartForm
 from sessions.models import Round
-from sessions.selectors import interview_page_context, round_page_context, round_summary, session_overview
-from sessions.services import rounds as round_services
-from sessions.services.answer_limits import (
-    AUTOSAVE_TOO_FAST,
-    AutosaveLimited,
-    autosave_wait,
-    history_full_message,
-)
-from sessions.services.submissions import submission_create
+from sessions.rounds import services as round_services
+from sessions.rounds.answer_limits import AUTOSAVE_TOO_FAST, AutosaveLimited, autosave_wait, history_full_message
+from sessions.rounds.selectors import interview_page_context, round_page_context, round_summary, session_overview
+from sessions.runs.submissions import submission_create
 from sessions.views.paired import invite_url_once
 from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
 

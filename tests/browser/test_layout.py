@@ -7,8 +7,8 @@ import pytest
 from questions.models import Question, Stage
 from questions.services import pack_load
 from sessions.models import Submission
-from sessions.services import paired as paired_services
-from sessions.services import rounds as round_services
+from sessions.paired import services as paired_services
+from sessions.rounds import services as round_services
 from tests.conftest import DEFAULT_PACK
 
 pytestmark = pytest.mark.django_db(transaction=True)

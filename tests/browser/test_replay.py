@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from questions.models import Question
+from sessions.feedback import notes as note_services
 from sessions.models import Round, RoundQuestion, Submission
-from sessions.services import notes as note_services
-from sessions.services import rounds as round_services
+from sessions.rounds import services as round_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

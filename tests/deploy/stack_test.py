@@ -101,7 +101,7 @@ def submission_rows(stack: Stack, ids: list[int]) -> dict[int, dict]:
 
 
 def node_of(worker_label: str) -> str:
-    """A claim label's Celery node name (sessions.liveness: node, then the pool process)."""
+    """A claim label's Celery node name (sessions.runs.liveness: node, then the pool process)."""
     return re.split(r"[:#/ ]", worker_label.split("@", 1)[1], maxsplit=1)[0] if "@" in worker_label else worker_label
 
 

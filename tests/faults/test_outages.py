@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from questions.models import Question
 from sessions.models import Round, RoundQuestion, Submission
-from sessions.services.rounds import session_start
+from sessions.rounds.starting import session_start
 from tests.conftest import BASE_DIR, _database_url
 from tests.servers import free_port
 

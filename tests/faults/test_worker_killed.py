@@ -14,9 +14,9 @@ import uuid
 import pytest
 from django.conf import settings
 
-from sessions import liveness
 from sessions.models import Submission
-from sessions.services.submissions import submissions_recover
+from sessions.runs import liveness
+from sessions.runs.submissions import submissions_recover
 from sessions.tasks import run_submission
 from tests.conftest import BASE_DIR, _database_url, wait_until_final
 

@@ -87,7 +87,7 @@ def test_a_stale_form_gets_a_clear_403_page(owner):
 def guest_client(mini_pack, owner):
     """A browser that joined alice's paired session as the guest "Ada"."""
     from questions.models import Stage
-    from sessions.services import paired as paired_services
+    from sessions.paired import services as paired_services
 
     session = paired_services.paired_session_create(
         interviewer=owner, stage=Stage.objects.get(slug="screen"), questions=[]

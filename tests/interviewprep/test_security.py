@@ -28,7 +28,7 @@ def test_pages_carry_a_strict_content_security_policy(client):
 @pytest.mark.django_db
 def test_no_page_has_an_inline_script(client, owner, mini_pack):
     from questions.models import Question
-    from sessions.services.rounds import session_start
+    from sessions.rounds.starting import session_start
 
     client.force_login(owner)
     stage_round = session_start(owner=owner, question=Question.objects.get(slug="sum-two")).rounds.get()

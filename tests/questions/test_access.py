@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from questions.access import can_view_answers
 from questions.models import Question, Stage
-from sessions.services import paired
-from sessions.services import rounds as round_services
+from sessions.paired import services as paired
+from sessions.rounds import services as round_services
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from questions.models import Pack, Question, Stage
 from questions.services import pack_load
 from sessions.exports import user_data
+from sessions.feedback import notes as note_services
 from sessions.models import (
     InterviewerFeedback,
     InterviewSession,
@@ -22,8 +23,7 @@ from sessions.models import (
     Snapshot,
     Submission,
 )
-from sessions.services import notes as note_services
-from sessions.services import rounds as round_services
+from sessions.rounds import services as round_services
 from sessions.services.data_import import UNFINISHED_RUN, user_data_import
 from tests.conftest import MINI_PACK
 from tests.sessions.test_exports import at, build_paired, build_solo, fresh, question_in

@@ -20,11 +20,11 @@ from django.test.utils import CaptureQueriesContext
 import sandbox
 from questions.models import Hint, Question, RubricItem, Stage, StageRubricItem, TestCase
 from sessions.exports import export_markdown, session_export, session_markdown, user_data
+from sessions.feedback import notes as note_services
+from sessions.feedback.notes import scorecard_items
 from sessions.models import InterviewSession, Round, RoundQuestion, Submission
-from sessions.services import notes as note_services
-from sessions.services import paired as paired_services
-from sessions.services import rounds as round_services
-from sessions.services.notes import scorecard_items
+from sessions.paired import services as paired_services
+from sessions.rounds import services as round_services
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

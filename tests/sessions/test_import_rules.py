@@ -13,16 +13,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from questions.models import Question, Stage
+from sessions.feedback import notes as note_services
 from sessions.models import Guest, InterviewSession, Invite, Round, Submission
-from sessions.services import notes as note_services
-from sessions.services import paired as paired_services
-from sessions.services import rounds as round_services
-from sessions.services.answer_limits import user_snapshot_bytes
+from sessions.paired import services as paired_services
+from sessions.paired.tokens import new_token
+from sessions.rounds import services as round_services
+from sessions.rounds.answer_limits import user_snapshot_bytes
+from sessions.rounds.refusals import RoundClosed
+from sessions.runs.submissions import submission_create
 from sessions.services.data_import import user_data_import
 from sessions.services.import_rules import GUEST_IMPORT, IMPORTED_ROUND, IMPORTED_SESSION
-from sessions.services.rounds import RoundClosed
-from sessions.services.submissions import submission_create
-from sessions.tokens import new_token
 from tests.sessions.test_data_import import counts, exported, sum_two
 from tests.sessions.test_exports import build_paired, build_solo, fresh, question_in
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from sessions.models import Guest, InterviewSession, Round, Submission
-from sessions.services import sharing
+from sessions.review import sharing
 from sessions.services.data_import import user_data_import
 from sessions.services.import_rules import GUEST_IMPORT, IMPORTED_ROUND, IMPORTED_SESSION
 from tests.sessions.test_data_import import counts, exported

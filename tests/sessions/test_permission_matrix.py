@@ -42,6 +42,9 @@ from questions.models import (
     StageRubricItem,
     TestCase,
 )
+from sessions.access import questions_reached
+from sessions.feedback import notes as note_services
+from sessions.feedback.notes import scorecard_items
 from sessions.models import (
     Guest,
     InterviewSession,
@@ -55,13 +58,10 @@ from sessions.models import (
     Snapshot,
     Submission,
 )
-from sessions.access import questions_reached
-from sessions.selectors import live_state
-from sessions.services import notes as note_services
-from sessions.services import paired as paired_services
-from sessions.services import rounds as round_services
-from sessions.services import sharing
-from sessions.services.notes import scorecard_items
+from sessions.paired import services as paired_services
+from sessions.review import sharing
+from sessions.rounds import services as round_services
+from sessions.rounds.selectors import live_state
 from sessions.urls import urlpatterns
 
 HX = {"HX-Request": "true"}

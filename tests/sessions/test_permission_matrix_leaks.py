@@ -21,8 +21,8 @@ from django.test import Client
 from questions.models import Question, Stage
 from sessions.access import questions_reached
 from sessions.models import InterviewSession, Round, RoundQuestion, Snapshot, Submission
-from sessions.services import paired as paired_services
-from sessions.services import rounds as round_services
+from sessions.paired import services as paired_services
+from sessions.rounds import services as round_services
 from tests.sessions.test_permission_matrix import HX, make_world  # noqa: F401 (make_world is a fixture)
 
 # Round 1's interviewer-only text, as the matrix plants it, and the hint and constraint it gave its candidate.
