@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from questions.models import InterviewLoop, Question, Stage
 from sessions.models import Guest, InterviewSession, Invite, Round, RoundEvent, RoundQuestion
-from sessions.services.import_rules import require_live_round, require_live_session
+from sessions.portability.rules import require_live_round, require_live_session
 from sessions.services.rounds import RoundClosed, draw_questions, questions_add, round_touch
 from sessions.tokens import new_token, plausible, token_hash
 

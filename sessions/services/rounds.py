@@ -20,7 +20,7 @@ from questions.access import live_candidate_question_ids
 from questions.models import InterviewLoop, Question, Stage
 from sessions.access import questions_reached
 from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion, Snapshot
-from sessions.services import import_rules  # the module: it imports this one's RoundClosed
+from sessions.portability import rules as import_rules  # the module: it imports this one's RoundClosed
 from sessions.services.answer_limits import (  # noqa: F401 (MAX_ANSWER_BYTES: other modules import it from here)
     MAX_ANSWER_BYTES,
     answer_values_clean,

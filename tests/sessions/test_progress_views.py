@@ -13,9 +13,9 @@ from sessions.models import InterviewSession, Submission
 from sessions.services import notes as note_services
 from sessions.services import paired as paired_services
 from sessions.services import rounds as round_services
-from sessions.services.data_import import user_data_import
+from sessions.portability.importer import user_data_import
 from sessions.services.notes import scorecard_items
-from tests.sessions.test_data_import import exported
+from tests.sessions.portability.test_data_import import exported
 
 URL = "/practice/progress/"
 

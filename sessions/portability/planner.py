@@ -1,9 +1,4 @@
-"""Import a JSON export (`sessions.exports.user_data`) made on another instance, for the importing user.
-
-The whole document is checked before anything is written: its format and version,
-every value's type and size, and every reference to a question, stage or loop, which
-must exist on this instance (questions are matched by pack slug and question slug). A
-document with any error saves nothing and the caller gets every error at once.
+"""Planning an import: the unsaved rows (`plan`) a checked export document (`reader`) becomes for the importing user.
 
 What is created belongs to the importing user: they own each session, and in a paired
 round they take the role they had; the other person is not recreated, so that side of
@@ -12,29 +7,22 @@ be kept without them (their author columns are required); scorecards the user ma
 are kept with the user as their holder, notes by others are counted and left out. The
 candidate's feedback on the interview belongs to the round, so it is kept either way.
 
-Importing the same file twice creates nothing the second time: a session is the same
-when one of the user's sessions has its mode, title and creation time.
-
-Every session created is marked imported and its rounds arrive closed; who may import,
-and what an imported round may never become, is `sessions.services.import_rules`.
+Every round arrives closed; who may import, and what an imported round may never become,
+is `rules`. Scorecard ratings come back onto this instance's rubric keys through
+`sessions.feedback.scorecards`, the same rule that wrote them.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 import sandbox
-from questions.models import InterviewLoop, Question, Stage
-from sessions.exports import FORMAT, VERSION
+from questions.models import Stage
+from sessions.feedback.scorecards import portable_keys, rubric_entries
 from sessions.models import (
     InterviewerFeedback,
     InterviewSession,
@@ -48,8 +36,11 @@ from sessions.models import (
     Submission,
 )
 from sessions.note_templates import TEMPLATES
+from sessions.portability import rules
+from sessions.portability.plan import PlannedQuestion, PlannedRound, PlannedSession
+from sessions.portability.reader import MAX_ERRORS, Catalogue, DocumentReader, TooManyErrors, require_export
+from sessions.portability.schema import PAIRED_ROLES, SOLO_ROLES
 from sessions.results import redact_hidden_usage
-from sessions.services import import_rules
 from sessions.services.notes import MAX_NOTES_PER_ROUND
 from sessions.services.rounds import MAX_ANSWER_BYTES, MAX_ROUND_SECONDS, MAX_SNAPSHOTS_PER_FIELD
 
@@ -61,288 +52,18 @@ MAX_SUBMISSIONS_PER_QUESTION = 2000
 MAX_OUTPUT_BYTES = 1024 * 1024  # stdout, stderr, compiler output of one run
 MAX_RESULTS_BYTES = 2 * 1024 * 1024  # a judged run's stored results, as JSON
 MAX_SHEET_BYTES = 256 * 1024
-MAX_ERRORS = 100  # past this the list stops growing: the document is plainly not an export
 UNFINISHED_RUN = "This run had not finished when the data was exported, so it was not run here."
-# PostgreSQL stores no NUL character in text or JSON; no answer typed in a browser holds one.
-NUL_MESSAGE = "holds a NUL character, which cannot be stored."
-EARLIEST, LATEST = 1970, 9999
 
 
-@dataclass(frozen=True)
-class ImportResult:
-    created: int  # sessions
-    skipped: int  # sessions already here (imported before)
-    notes_left_out: int  # notes and sheets by the other person of a paired round
+class Planner:
+    """Builds the unsaved rows of each session, reading every value through the reader (which keeps the errors)."""
 
-
-class _Errors(Exception):
-    """Raised when the error list is full."""
-
-
-class _Reader:
-    """Reads typed values out of the document, collecting every error with where it was found."""
-
-    def __init__(self):
-        self.errors: list[str] = []
-
-    def error(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}" if path else message)
-        if len(self.errors) >= MAX_ERRORS:
-            raise _Errors
-
-    def mapping(self, value, path: str) -> dict | None:
-        if not isinstance(value, dict):
-            self.error(path, "expected an object.")
-            return None
-        return value
-
-    def optional_mapping(self, value, path: str) -> dict | None:
-        """None (absent, or null) is fine; anything else must be an object."""
-        return None if value is None else self.mapping(value, path)
-
-    def items(self, data: dict, key: str, path: str, *, limit: int) -> list:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.error(f"{path}.{key}", "expected a list.")
-            return []
-        if len(value) > limit:
-            self.error(f"{path}.{key}", f"at most {limit} entries are allowed, this has {len(value)}.")
-            return []
-        return value
-
-    def text(self, data: dict, key: str, path: str, *, max_bytes: int = MAX_ANSWER_BYTES, max_chars: int | None = None,
-             default=None, null: bool = False) -> str | None:
-        """Long text is limited in bytes (as the services limit answers), names and labels in characters."""
-        value = data.get(key, default)
-        if value is None and null:
-            return None
-        if not isinstance(value, str):
-            self.error(f"{path}.{key}", "expected text." if key in data else "missing.")
-            return ""
-        if max_chars is not None and len(value) > max_chars:
-            self.error(f"{path}.{key}", f"longer than {max_chars} characters.")
-        elif len(value.encode()) > max_bytes:
-            self.error(f"{path}.{key}", f"over the {_size(max_bytes)} limit.")
-        elif "\x00" in value:
-            self.error(f"{path}.{key}", NUL_MESSAGE)
-        return value
-
-    def integer(self, data: dict, key: str, path: str, *, low: int, high: int, default=None,
-                null: bool = False) -> int | None:
-        value = data.get(key, default)
-        if value is None and null:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(f"{path}.{key}", "expected a whole number." if key in data else "missing.")
-            return low
-        if not low <= value <= high:
-            self.error(f"{path}.{key}", f"expected a number from {low} to {high}, not {value}.")
-        return value
-
-    def number(self, data: dict, key: str, path: str, *, low: float, high: float, default=None) -> float:
-        value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(f"{path}.{key}", "expected a number." if key in data else "missing.")
-            return low
-        if not low <= value <= high:
-            self.error(f"{path}.{key}", f"expected a number from {low:g} to {high:g}.")
-        return float(value)
-
-    def flag(self, data: dict, key: str, path: str, *, default=None) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.error(f"{path}.{key}", "expected true or false." if key in data else "missing.")
-            return False
-        return value
-
-    def choice(self, data: dict, key: str, path: str, choices, *, default=None) -> str:
-        value = data.get(key, default)
-        if value not in choices:
-            allowed = ", ".join(repr(c) for c in choices)
-            self.error(f"{path}.{key}", f"expected one of {allowed}." if key in data else "missing.")
-            return next(iter(choices))
-        return value
-
-    def moment(self, data: dict, key: str, path: str, *, null: bool = True) -> datetime | None:
-        value = data.get(key)
-        if value is None and null:
-            return None
-        if not isinstance(value, str):
-            self.error(f"{path}.{key}", "expected a date and time." if key in data else "missing.")
-            return None
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            self.error(f"{path}.{key}", f"{value[:40]!r} is not an ISO 8601 date and time.")
-            return None
-        if parsed.tzinfo is None:
-            self.error(f"{path}.{key}", "a date and time needs its time zone offset.")
-            return None
-        try:
-            parsed = parsed.astimezone(UTC)
-        except OverflowError:
-            parsed = None
-        if parsed is None or not EARLIEST <= parsed.year <= LATEST:
-            self.error(f"{path}.{key}", f"expected a date between {EARLIEST} and {LATEST}.")
-            return None
-        return parsed
-
-    def blob(self, data: dict, key: str, path: str, kind: type, *, max_bytes: int):
-        """A JSON object or list stored as it is (run results, sheet fields), checked for type and size."""
-        value = data.get(key, kind())
-        if not isinstance(value, kind):
-            self.error(f"{path}.{key}", f"expected {'an object' if kind is dict else 'a list'}.")
-            return kind()
-        try:
-            text = json.dumps(value, allow_nan=False)
-        except ValueError:
-            self.error(f"{path}.{key}", "holds a number that is not finite (NaN or infinity).")
-            return kind()
-        if len(text) > max_bytes:
-            self.error(f"{path}.{key}", f"over the {_size(max_bytes)} limit.")
-        elif _has_nul(value):
-            self.error(f"{path}.{key}", NUL_MESSAGE)
-        return value
-
-
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
-
-
-def _size(limit: int) -> str:
-    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
-
-
-# ---------------------------------------------------------------- references to this instance's packs
-
-
-class _Catalogue:
-    """The questions, stages and loops the document names, looked up once."""
-
-    def __init__(self, document: dict):
-        question_slugs, loop_slugs = set(), set()
-        for session in _dicts(document.get("sessions")):
-            if isinstance(session.get("loop"), dict):
-                loop_slugs.add(session["loop"].get("slug"))
-            for stage_round in _dicts(session.get("rounds")):
-                if isinstance(stage_round.get("stage"), dict):
-                    loop_slugs.add(stage_round["stage"].get("loop"))
-                for rq in _dicts(stage_round.get("questions")):
-                    if isinstance(rq.get("question"), dict):
-                        question_slugs.add(rq["question"].get("slug"))
-        question_slugs = {s for s in question_slugs if isinstance(s, str)}
-        loop_slugs = {s for s in loop_slugs if isinstance(s, str)}
-        self.questions = {
-            (q.pack.slug, q.slug): q
-            for q in Question.objects.filter(slug__in=question_slugs).select_related("pack")
-            .prefetch_related("rubric_items")
-        }
-        self.loops = {
-            (loop.pack.slug, loop.slug): loop
-            for loop in InterviewLoop.objects.filter(slug__in=loop_slugs).select_related("pack")
-        }
-        self.stages = {
-            (stage.loop.pack.slug, stage.loop.slug, stage.slug): stage
-            for stage in Stage.objects.filter(loop__slug__in=loop_slugs).select_related("loop__pack")
-            .prefetch_related("rubric_items")
-        }
-        self.missing: dict[str, str] = {}  # one message per missing thing, however often it is named
-
-    def question(self, reader: _Reader, ref, path: str) -> Question | None:
-        ref = reader.mapping(ref, path)
-        if ref is None:
-            return None
-        pack = reader.text(ref, "pack", path, max_chars=80)
-        slug = reader.text(ref, "slug", path, max_chars=120)
-        found = self.questions.get((pack, slug))
-        if found is None and pack and slug:
-            title = ref.get("title") if isinstance(ref.get("title"), str) else slug
-            self.missing[f"question {pack}/{slug}"] = (
-                f"The question “{title[:200]}” ({pack}/{slug}) is not on this instance: load the pack “{pack}” first."
-            )
-        return found
-
-    def stage(self, reader: _Reader, ref, path: str) -> Stage | None:
-        ref = reader.optional_mapping(ref, path)
-        if ref is None:
-            return None
-        key = tuple(reader.text(ref, name, path, max_chars=80) for name in ("pack", "loop", "slug"))
-        found = self.stages.get(key)
-        if found is None and all(key):
-            self.missing["stage " + "/".join(key)] = (
-                f"The stage {key[1]}/{key[2]} of the pack “{key[0]}” is not on this instance: load the pack first."
-            )
-        return found
-
-    def loop(self, reader: _Reader, ref, path: str) -> InterviewLoop | None:
-        ref = reader.optional_mapping(ref, path)
-        if ref is None:
-            return None
-        key = (reader.text(ref, "pack", path, max_chars=80), reader.text(ref, "slug", path, max_chars=80))
-        found = self.loops.get(key)
-        if found is None and all(key):
-            self.missing[f"loop {key[0]}/{key[1]}"] = (
-                f"The loop {key[1]} of the pack “{key[0]}” is not on this instance: load the pack first."
-            )
-        return found
-
-
-def _dicts(value) -> list[dict]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-# ---------------------------------------------------------------- reading the document into unsaved rows
-
-
-@dataclass
-class _PlannedQuestion:
-    row: RoundQuestion
-    updated_at: datetime | None
-    snapshots: list[tuple[Snapshot, datetime]]
-    submissions: list[tuple[Submission, datetime]]
-
-
-@dataclass
-class _PlannedRound:
-    row: Round
-    current: int | None  # order of the question on screen
-    questions: list[_PlannedQuestion]
-    events: list[tuple[RoundEvent, int | None, datetime]]  # (row, question order, created_at)
-    notes: list[tuple[Note, int | None, datetime, datetime]]
-    sheets: list[tuple[NoteSheet, int | None, datetime]]
-    scorecard: tuple[Scorecard, datetime] | None
-    interviewer_feedback: InterviewerFeedback | None = None
-
-    @property
-    def snapshot_bytes(self) -> int:
-        return sum(len(snapshot.content.encode()) for p in self.questions for snapshot, _ in p.snapshots)
-
-
-@dataclass
-class _PlannedSession:
-    row: InterviewSession
-    created_at: datetime
-    rounds: list[_PlannedRound]
-    notes_left_out: int
-
-    @property
-    def snapshot_bytes(self) -> int:
-        return sum(planned_round.snapshot_bytes for planned_round in self.rounds)
-
-
-class _Planner:
-    def __init__(self, user, reader: _Reader, catalogue: _Catalogue):
+    def __init__(self, user, reader: DocumentReader, catalogue: Catalogue):
         self.user, self.reader, self.catalogue = user, reader, catalogue
         self.notes_left_out = 0
-        self.answer_rule, self.now = import_rules.AnswerRule(user), timezone.now()
+        self.answer_rule, self.now = rules.AnswerRule(user), timezone.now()
 
-    def session(self, data, path: str) -> _PlannedSession | None:
+    def session(self, data, path: str) -> PlannedSession | None:
         r = self.reader
         data = r.mapping(data, path)
         if data is None:
@@ -364,15 +85,15 @@ class _Planner:
                 r.error(f"{path}.rounds[{i}].order", f"two rounds have the order {planned.row.order}.")
             orders.add(planned.row.order)
             rounds.append(planned)
-        return _PlannedSession(row=row, created_at=created_at, rounds=rounds,
+        return PlannedSession(row=row, created_at=created_at, rounds=rounds,
                                notes_left_out=self.notes_left_out - left_out_before)
 
-    def round(self, data, path: str, mode: str) -> _PlannedRound | None:
+    def round(self, data, path: str, mode: str) -> PlannedRound | None:
         r = self.reader
         data = r.mapping(data, path)
         if data is None:
             return None
-        roles = ("solo",) if mode == InterviewSession.Mode.SOLO else ("interviewer", "candidate")
+        roles = SOLO_ROLES if mode == InterviewSession.Mode.SOLO else PAIRED_ROLES
         role = r.choice(data, "role", path, roles)
         stage = self.catalogue.stage(r, data.get("stage"), f"{path}.stage")
         status = r.choice(data, "status", path, Round.Status.values)
@@ -422,8 +143,8 @@ class _Planner:
         sheets = self._sheets(data, path, question_orders)
         scorecard = self._scorecard(data.get("scorecard"), f"{path}.scorecard", stage, questions, role)
         feedback = self._interviewer_feedback(data.get("interviewer_feedback"), f"{path}.interviewer_feedback", role)
-        import_rules.round_settle(row, path, r.error, scorecard=scorecard and scorecard[0])
-        return _PlannedRound(row=row, current=current, questions=questions, events=events, notes=notes,
+        rules.round_settle(row, path, r.error, scorecard=scorecard and scorecard[0])
+        return PlannedRound(row=row, current=current, questions=questions, events=events, notes=notes,
                              sheets=sheets, scorecard=scorecard, interviewer_feedback=feedback)
 
     def _question_order(self, data: dict, key: str, path: str, question_orders: set) -> int | None:
@@ -433,7 +154,7 @@ class _Planner:
             return None
         return order
 
-    def round_question(self, data, path: str, role: str) -> _PlannedQuestion | None:
+    def round_question(self, data, path: str, role: str) -> PlannedQuestion | None:
         r = self.reader
         data = r.mapping(data, path)
         if data is None:
@@ -482,7 +203,7 @@ class _Planner:
             planned = self.submission(run, f"{path}.submissions[{i}]", question, role)
             if planned is not None:
                 submissions.append(planned)
-        return _PlannedQuestion(row=row, updated_at=r.moment(data, "updated_at", path), snapshots=snapshots,
+        return PlannedQuestion(row=row, updated_at=r.moment(data, "updated_at", path), snapshots=snapshots,
                                 submissions=submissions)
 
     def submission(self, data, path: str, question, role: str) -> tuple[Submission, datetime] | None:
@@ -631,21 +352,15 @@ class _Planner:
             return None
         return data
 
-    def _scorecard(self, data, path: str, stage: Stage | None, questions: list[_PlannedQuestion], role: str):
+    def _scorecard(self, data, path: str, stage: Stage | None, questions: list[PlannedQuestion], role: str):
         r = self.reader
         data = self._paired_only(data, path, role, "scorecard")
         if data is None:
             return None
-        keys = {}
-        if stage is not None:
-            keys |= {f"stage/{i}": f"stage:{item.pk}" for i, item in enumerate(stage.rubric_items.all(), start=1)}
-        for planned in questions:
-            if planned.row.question_id is not None:
-                question = planned.row.question
-                keys |= {
-                    f"question/{planned.row.order + 1}/{i}": f"question:{item.pk}"
-                    for i, item in enumerate(question.rubric_items.all(), start=1)
-                }
+        keys = portable_keys(rubric_entries(
+            stage.rubric_items.all() if stage is not None else [],
+            [planned.row for planned in questions if planned.row.question_id is not None],
+        ))
         ratings = {}
         for i, rating in enumerate(r.items(data, "ratings", path, limit=200)):
             rating_path = f"{path}.ratings[{i}]"
@@ -689,35 +404,21 @@ class _Planner:
         )
 
 
-# ---------------------------------------------------------------- the service
-
-
-def user_data_import(*, user, data) -> ImportResult:
-    """Check a whole export document, then create its sessions for `user` in one transaction.
-
-    Raises ValidationError with every problem found (nothing is saved then), PermissionDenied for a guest.
-    """
-    import_rules.require_importer(user)
-    reader = _Reader()
-    planned: list[_PlannedSession] = []
+def plan_document(user, data) -> list[PlannedSession]:
+    """Check a whole export document and plan its sessions for `user`; ValidationError with every problem found."""
+    reader = DocumentReader()
+    planned: list[PlannedSession] = []
     catalogue = None
     try:
         document = reader.mapping(data, "")
-        if document is None:
-            raise ValidationError("This is not an InterviewPrep export: expected a JSON object.")
-        if document.get("format") != FORMAT:
-            raise ValidationError(f"This is not an InterviewPrep export (its “format” is not “{FORMAT}”).")
-        if type(document.get("version")) is not int or document["version"] != VERSION:
-            raise ValidationError(
-                f"This export has version {str(document.get('version'))[:20]}; this instance reads version {VERSION}."
-            )
-        catalogue = _Catalogue(document)
-        planner = _Planner(user, reader, catalogue)
+        require_export(document)
+        catalogue = Catalogue(document)
+        planner = Planner(user, reader, catalogue)
         for i, session in enumerate(reader.items(document, "sessions", "", limit=MAX_SESSIONS)):
             plan = planner.session(session, f"sessions[{i}]")
             if plan is not None:
                 planned.append(plan)
-    except _Errors:
+    except TooManyErrors:
         reader.errors.append(f"Stopped after {MAX_ERRORS} errors.")
     except RecursionError:  # an export nests a few levels deep; this is something else
         reader.errors.append("The document nests too deeply to be an export.")
@@ -725,94 +426,4 @@ def user_data_import(*, user, data) -> ImportResult:
         reader.errors[:0] = catalogue.missing.values()  # the likeliest cause first, once each
     if reader.errors:
         raise ValidationError(reader.errors)
-
-    with transaction.atomic():
-        # One import at a time per user, so two uploads of one file cannot both create its sessions.
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        existing = set(
-            InterviewSession.objects.filter(Q(owner=user) | Q(partner=user))
-            .values_list("mode", "title", "created_at")
-        )
-        created = skipped = left_out = 0
-        for plan in planned:
-            key = (plan.row.mode, plan.row.title, plan.created_at)
-            if key in existing:
-                skipped += 1
-                continue
-            existing.add(key)
-            import_rules.require_history_room(user, plan.snapshot_bytes)
-            _create_session(plan)
-            created += 1
-            left_out += plan.notes_left_out
-    return ImportResult(created=created, skipped=skipped, notes_left_out=left_out)
-
-
-def _create_session(plan: _PlannedSession) -> None:
-    """Write one checked session. Timestamps the models stamp themselves are put back with updates."""
-    session = plan.row
-    session.save()
-    InterviewSession.objects.filter(pk=session.pk).update(created_at=plan.created_at)
-    for planned_round in plan.rounds:
-        stage_round = planned_round.row
-        stage_round.session = session
-        stage_round.snapshot_bytes = planned_round.snapshot_bytes  # imported history counts towards the caps
-        stage_round.save()
-        questions = {}
-        for planned in planned_round.questions:
-            planned.row.round = stage_round
-        RoundQuestion.objects.bulk_create([p.row for p in planned_round.questions])
-        for planned in planned_round.questions:
-            questions[planned.row.order] = planned.row
-            if planned.updated_at:
-                planned.row.updated_at = planned.updated_at
-        RoundQuestion.objects.bulk_update(
-            [p.row for p in planned_round.questions if p.updated_at], ["updated_at"], batch_size=500
-        )
-        if planned_round.current is not None:
-            Round.objects.filter(pk=stage_round.pk).update(current=questions[planned_round.current])
-        _bulk_with_times(Snapshot, [
-            (snapshot, {"created_at": at}) for p in planned_round.questions
-            for snapshot, at in _attach(p.snapshots, round_question=p.row)
-        ])
-        _bulk_with_times(Submission, [
-            (run, {"created_at": at}) for p in planned_round.questions
-            for run, at in _attach(p.submissions, round_question=p.row)
-        ])
-        for event, order, _ in planned_round.events:
-            event.round, event.round_question = stage_round, questions.get(order)
-        _bulk_with_times(RoundEvent, [(event, {"created_at": at}) for event, _, at in planned_round.events])
-        for note, order, _, _ in planned_round.notes:
-            note.round, note.round_question = stage_round, questions.get(order)
-        _bulk_with_times(Note, [
-            (note, {"created_at": created, "updated_at": updated}) for note, _, created, updated in planned_round.notes
-        ])
-        for sheet, order, _ in planned_round.sheets:
-            sheet.round, sheet.round_question = stage_round, questions.get(order)
-        _bulk_with_times(NoteSheet, [(sheet, {"updated_at": at}) for sheet, _, at in planned_round.sheets])
-        if planned_round.scorecard is not None:
-            scorecard, updated_at = planned_round.scorecard
-            scorecard.round = stage_round
-            _bulk_with_times(Scorecard, [(scorecard, {"updated_at": updated_at})])
-        if planned_round.interviewer_feedback is not None:
-            planned_round.interviewer_feedback.round = stage_round
-            planned_round.interviewer_feedback.save()
-
-
-def _attach(pairs, **values):
-    for row, at in pairs:
-        for name, value in values.items():
-            setattr(row, name, value)
-        yield row, at
-
-
-def _bulk_with_times(model, rows: list[tuple]) -> None:
-    """Create rows, then restore the times that `auto_now(_add)` overwrote on the way in."""
-    if not rows:
-        return
-    objects = [row for row, _ in rows]
-    model.objects.bulk_create(objects, batch_size=500)
-    fields = sorted({name for _, times in rows for name in times})
-    for row, times in rows:
-        for name, value in times.items():
-            setattr(row, name, value)
-    model.objects.bulk_update(objects, fields, batch_size=500)
+    return planned
