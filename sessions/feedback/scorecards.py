@@ -86,7 +86,7 @@ def sections(entries: list[RubricEntry], *, reached: Collection[int] | None = No
 
 
 def scorecard_sections(round: Round) -> list[ScorecardSection]:
-    """What the scorecard rates, by section: the stage's rubric, then each question's, skipping sections with no items."""
+    """What the scorecard rates: the stage's rubric, then each question's, skipping sections with no items."""
     return sections(round_entries(round), reached=questions_reached(round))
 
 

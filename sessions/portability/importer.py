@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from sessions.portability import rules
-from sessions.portability.planner import plan_document
+from sessions.portability.plan import PlannedSession
+from sessions.portability.planner import Planner
+from sessions.portability.reader import MAX_ERRORS, Catalogue, DocumentReader, TooManyErrors, require_export
+from sessions.portability.schema import MAX_SESSIONS
 from sessions.portability.writer import write_sessions
 
 
@@ -31,3 +36,28 @@ def user_data_import(*, user, data) -> ImportResult:
     rules.require_importer(user)
     created, skipped, left_out = write_sessions(user, plan_document(user, data))
     return ImportResult(created=created, skipped=skipped, notes_left_out=left_out)
+
+
+def plan_document(user, data) -> list[PlannedSession]:
+    """Check a whole export document and plan its sessions for `user`; ValidationError with every problem found."""
+    reader = DocumentReader()
+    planned: list[PlannedSession] = []
+    catalogue = None
+    try:
+        document = reader.mapping(data, "")
+        require_export(document)
+        catalogue = Catalogue(document)
+        planner = Planner(user, reader, catalogue)
+        for i, session in enumerate(reader.items(document, "sessions", "", limit=MAX_SESSIONS)):
+            plan = planner.session(session, f"sessions[{i}]")
+            if plan is not None:
+                planned.append(plan)
+    except TooManyErrors:
+        reader.errors.append(f"Stopped after {MAX_ERRORS} errors.")
+    except RecursionError:  # an export nests a few levels deep; this is something else
+        reader.errors.append("The document nests too deeply to be an export.")
+    if catalogue is not None:
+        reader.errors[:0] = catalogue.missing.values()  # the likeliest cause first, once each
+    if reader.errors:
+        raise ValidationError(reader.errors)
+    return planned

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sessions.models import InterviewSession
-from sessions.portability.document import QuestionExport, Reveal, RoundExport, SessionExport, SheetExport, session_export
+from sessions.portability.document import (
+    QuestionExport,
+    Reveal,
+    RoundExport,
+    SessionExport,
+    SheetExport,
+    session_export,
+)
 from sessions.templatetags.clock import mmss
 
 

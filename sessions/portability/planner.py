@@ -17,41 +17,27 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 import sandbox
 from questions.models import Stage
 from sessions.feedback.scorecards import portable_keys, rubric_entries
 from sessions.models import (
-    InterviewerFeedback,
-    InterviewSession,
-    Note,
-    NoteSheet,
-    Round,
-    RoundEvent,
-    RoundQuestion,
-    Scorecard,
-    Snapshot,
+    InterviewerFeedback, InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Snapshot,
     Submission,
 )
 from sessions.note_templates import TEMPLATES
 from sessions.portability import rules
 from sessions.portability.plan import PlannedQuestion, PlannedRound, PlannedSession
-from sessions.portability.reader import MAX_ERRORS, Catalogue, DocumentReader, TooManyErrors, require_export
-from sessions.portability.schema import PAIRED_ROLES, SOLO_ROLES
+from sessions.portability.reader import Catalogue, DocumentReader
+from sessions.portability.schema import (
+    MAX_EVENTS_PER_ROUND, MAX_OUTPUT_BYTES, MAX_QUESTIONS_PER_ROUND, MAX_RESULTS_BYTES, MAX_ROUNDS_PER_SESSION,
+    MAX_SHEET_BYTES, MAX_SUBMISSIONS_PER_QUESTION, PAIRED_ROLES, SOLO_ROLES,
+)
 from sessions.results import redact_hidden_usage
 from sessions.services.notes import MAX_NOTES_PER_ROUND
 from sessions.services.rounds import MAX_ANSWER_BYTES, MAX_ROUND_SECONDS, MAX_SNAPSHOTS_PER_FIELD
 
-MAX_SESSIONS = 2000
-MAX_ROUNDS_PER_SESSION = 50
-MAX_QUESTIONS_PER_ROUND = 20
-MAX_EVENTS_PER_ROUND = 20000
-MAX_SUBMISSIONS_PER_QUESTION = 2000
-MAX_OUTPUT_BYTES = 1024 * 1024  # stdout, stderr, compiler output of one run
-MAX_RESULTS_BYTES = 2 * 1024 * 1024  # a judged run's stored results, as JSON
-MAX_SHEET_BYTES = 256 * 1024
 UNFINISHED_RUN = "This run had not finished when the data was exported, so it was not run here."
 
 
@@ -402,28 +388,3 @@ class Planner:
             comments=r.text(data, "comments", path, default=""),
             sent_at=r.moment(data, "sent_at", path, null=False),
         )
-
-
-def plan_document(user, data) -> list[PlannedSession]:
-    """Check a whole export document and plan its sessions for `user`; ValidationError with every problem found."""
-    reader = DocumentReader()
-    planned: list[PlannedSession] = []
-    catalogue = None
-    try:
-        document = reader.mapping(data, "")
-        require_export(document)
-        catalogue = Catalogue(document)
-        planner = Planner(user, reader, catalogue)
-        for i, session in enumerate(reader.items(document, "sessions", "", limit=MAX_SESSIONS)):
-            plan = planner.session(session, f"sessions[{i}]")
-            if plan is not None:
-                planned.append(plan)
-    except TooManyErrors:
-        reader.errors.append(f"Stopped after {MAX_ERRORS} errors.")
-    except RecursionError:  # an export nests a few levels deep; this is something else
-        reader.errors.append("The document nests too deeply to be an export.")
-    if catalogue is not None:
-        reader.errors[:0] = catalogue.missing.values()  # the likeliest cause first, once each
-    if reader.errors:
-        raise ValidationError(reader.errors)
-    return planned

@@ -23,6 +23,16 @@ LOOP_KEYS = ("pack", "slug")
 SOLO_ROLES = ("solo",)
 PAIRED_ROLES = ("interviewer", "candidate")
 
+# How much a document may hold; an import refuses more, with the place it found it.
+MAX_SESSIONS = 2000
+MAX_ROUNDS_PER_SESSION = 50
+MAX_QUESTIONS_PER_ROUND = 20
+MAX_EVENTS_PER_ROUND = 20000
+MAX_SUBMISSIONS_PER_QUESTION = 2000
+MAX_OUTPUT_BYTES = 1024 * 1024  # stdout, stderr, compiler output of one run
+MAX_RESULTS_BYTES = 2 * 1024 * 1024  # a judged run's stored results, as JSON
+MAX_SHEET_BYTES = 256 * 1024
+
 # Fields of a run kept as they are.
 SUBMISSION_FIELDS = ("kind", "language", "source", "stdin", "status", "verdict", "stdout", "stderr", "compile_output",
                      "results", "time_ms", "wall_ms", "memory_kb", "message")

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sessions.feedback.scorecards import ScorecardSection, scorecard_items, scorecard_sections  # noqa: F401 (re-exported)
+from sessions.feedback.scorecards import scorecard_items, scorecard_sections
 from sessions.models import InterviewerFeedback, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard
 from sessions.note_templates import template_for
 from sessions.portability.rules import require_live_round
