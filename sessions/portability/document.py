@@ -287,5 +287,5 @@ def _sheet_export(sheet: NoteSheet | None) -> SheetExport | None:
 def fence(text: str, language: str = "") -> str:
     """A fenced code block that the text itself cannot close early."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{language}\n{text.rstrip(chr(10))}\n{fence}"
+    marks = "`" * max(3, longest + 1)
+    return f"{marks}{language}\n{text.rstrip(chr(10))}\n{marks}"
