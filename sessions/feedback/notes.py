@@ -7,21 +7,20 @@ In a solo round the owner takes notes on their own answers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sessions.access import questions_reached
+from sessions.feedback.scorecards import scorecard_items, scorecard_sections
 from sessions.feedback.note_templates import template_for
 from sessions.models import InterviewerFeedback, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard
 from sessions.rounds.answer_limits import MAX_ANSWER_BYTES
 from sessions.rounds.clock import round_sync
 from sessions.rounds.events import record_event
 from sessions.rounds.refusals import RoundClosed
-from sessions.services.import_rules import require_live_round
+from sessions.portability.rules import require_live_round
 
 MAX_NOTES_PER_ROUND = 500
 
@@ -155,35 +154,6 @@ def sheet_save(
 
 
 # ---------------------------------------------------------------- scorecard
-
-
-@dataclass(frozen=True)
-class ScorecardSection:
-    heading: str
-    items: list[tuple[str, str]]  # (key, rubric text)
-    optional: bool  # a question the round never reached: rating it is up to the interviewer
-
-
-def scorecard_sections(round: Round) -> list[ScorecardSection]:
-    """What the scorecard rates: the stage's rubric, then each question's, skipping sections with no items."""
-    sections = []
-    if round.stage_id:
-        stage_items = [(f"stage:{item.pk}", item.text) for item in round.stage.rubric_items.all()]
-        sections.append(ScorecardSection("The stage", stage_items, optional=False))
-    reached = questions_reached(round)
-    questions = round.questions.select_related("question").prefetch_related("question__rubric_items").order_by("order")
-    for round_question in questions:
-        sections.append(ScorecardSection(
-            f"Question {round_question.order + 1}: {round_question.question.title}",
-            [(f"question:{item.pk}", item.text) for item in round_question.question.rubric_items.all()],
-            optional=round_question.pk not in reached,
-        ))
-    return [section for section in sections if section.items]
-
-
-def scorecard_items(round: Round) -> list[tuple[str, str]]:
-    """What the scorecard may rate, as (key, text), in the order of its sections."""
-    return [item for section in scorecard_sections(round) for item in section.items]
 
 
 def scorecard_save(

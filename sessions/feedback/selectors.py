@@ -4,7 +4,8 @@ the candidate's feedback form."""
 from __future__ import annotations
 
 from questions.access import live_candidate_question_ids
-from questions.models import RubricItem
+from sessions.access import questions_reached
+from sessions.feedback import scorecards
 from sessions.feedback.note_templates import RATING_SCALE, TEMPLATES, template_for
 from sessions.models import InterviewerFeedback, Note, NoteSheet, Round, RoundQuestion, Scorecard
 
@@ -53,23 +54,6 @@ def sheet_view(sheet: NoteSheet | None) -> dict | None:
 
 def scorecard_rows(stage_round: Round, scorecard: Scorecard | None, *, hidden_for=None) -> list[dict]:
     """The scorecard's rows; with `hidden_for`, the rubric text of questions that user may not read now is withheld."""
-    from sessions.feedback.notes import scorecard_sections
-
-    labels = dict(Scorecard.Rating.choices)
-    ratings = scorecard.ratings if scorecard else {}
-    hidden_items = set()
-    if hidden_for is not None:
-        hidden_items = {
-            f"question:{pk}" for pk in RubricItem.objects.filter(
-                question_id__in=live_candidate_question_ids(hidden_for)
-            ).values_list("pk", flat=True)
-        }
-    rows = [
-        {"key": key, "text": "(hidden while you are the candidate of a round on this question)" if key in hidden_items
-         else text, "rating": ratings.get(key, ""), "label": labels.get(ratings.get(key, ""), ""),
-         "section": section.heading, "optional": section.optional}
-        for section in scorecard_sections(stage_round) for key, text in section.items
-    ]
-    if scorecard is not None and scorecard.is_released:  # what was released: the items rated, nothing left blank
-        rows = [row for row in rows if row["rating"]]
-    return rows
+    withheld = live_candidate_question_ids(hidden_for) if hidden_for is not None else ()
+    entries = scorecards.round_entries(stage_round, withheld_question_ids=withheld)
+    return scorecards.scorecard_rows(entries, scorecard, reached=questions_reached(stage_round))

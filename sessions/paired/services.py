@@ -22,7 +22,7 @@ from sessions.models import Guest, InterviewSession, Invite, Round, RoundEvent, 
 from sessions.paired.tokens import new_token, plausible, token_hash
 from sessions.rounds.refusals import RoundClosed
 from sessions.rounds.starting import draw_questions, questions_add
-from sessions.services.import_rules import require_live_round, require_live_session
+from sessions.portability.rules import require_live_round, require_live_session
 
 INVITE_TTL = timedelta(days=7)
 MAX_PICKED_QUESTIONS = 6

@@ -21,9 +21,10 @@ from questions.access import live_candidate_question_ids
 from questions.models import Question, StageRubricItem
 from sessions.access import ANSWERING, Role, Visibility, round_role, round_visibility
 from sessions.feedback.note_templates import RATING_SCALE
+from sessions.feedback import scorecards
 from sessions.feedback.selectors import sheet_view
 from sessions.models import (
-    InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Snapshot,
+    InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Snapshot,
     Submission,
 )
 from sessions.paired.services import display_name
@@ -321,29 +322,11 @@ def _round_review(stage_round, questions, stage_rubric, events, edits, notes, sh
     ]
     scorecard = stage_round.scorecard_or_none
     stage_round.review_scorecard = scorecard if visible.scorecard else None
-    stage_round.scorecard_rows = _scorecard_rows(scorecard, stage_rubric, questions) if visible.scorecard and scorecard else []
+    stage_round.scorecard_rows = scorecards.scorecard_rows(
+        scorecards.rubric_entries(stage_rubric, questions, withheld_question_ids=visible.withheld), scorecard
+    ) if visible.scorecard and scorecard else []
     stage_round.review_interviewer_feedback = stage_round.interviewer_feedback_or_none if visible.interviewer_feedback else None
 
 
 def _given_with_stamps(given: list, offsets: list[float]) -> list[tuple[str, float | None]]:
     return [(item.text, offsets[i] if i < len(offsets) else None) for i, item in enumerate(given)]
-
-
-WITHHELD = "(hidden while you are the candidate of a round on this question)"
-
-
-def _scorecard_rows(scorecard: Scorecard, stage_rubric, questions) -> list[dict]:
-    """Like `selectors.scorecard_rows`, from what is already loaded."""
-    labels = dict(Scorecard.Rating.choices)
-    items = [("The stage", f"stage:{item.pk}", item.text) for item in stage_rubric]
-    for rq in questions:
-        section = f"Question {rq.order + 1}: {rq.question.title}"
-        items += [(section, f"question:{item.pk}", WITHHELD if rq.withheld else item.text)
-                  for item in rq.question.rubric_items.all()]
-    rows = [
-        {"key": key, "text": text, "rating": scorecard.ratings.get(key, ""),
-         "label": labels.get(scorecard.ratings.get(key, ""), ""), "section": section}
-        for section, key, text in items
-    ]
-    # Released: the items rated (unreached questions may be left out); a draft shows what is still to rate.
-    return [row for row in rows if row["rating"]] if scorecard.is_released else rows

@@ -17,7 +17,7 @@ from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion
 from sessions.rounds.constraints import deliver_scheduled_constraints
 from sessions.rounds.events import record_event
 from sessions.rounds.refusals import RoundClosed
-from sessions.services import import_rules
+from sessions.portability import rules as import_rules
 
 
 def round_start(*, round: Round, now: datetime | None = None) -> Round:

@@ -1,6 +1,6 @@
 """Exports: a session as a Markdown download or a print-ready page, all of a user's data as JSON, and its import.
 
-What each export holds is decided in `sessions.exports` (per round, through
+What each export holds is decided in `sessions.portability` (once per round, by its read model through
 `round_visibility`); these views only check access, pick the format and name the file.
 """
 
@@ -17,10 +17,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sessions.access import get_session_for_user
-from sessions.exports import export_markdown, session_export, user_data
+from sessions.portability.document import session_export
+from sessions.portability.json_export import user_data
+from sessions.portability.markdown import export_markdown
 from sessions.forms import DataImportForm
-from sessions.services.data_import import user_data_import
-from sessions.services.import_rules import require_importer
+from sessions.portability.importer import user_data_import
+from sessions.portability.rules import require_importer
 from sessions.views.responses import error_messages
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024

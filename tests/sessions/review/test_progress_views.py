@@ -14,8 +14,8 @@ from sessions.feedback.notes import scorecard_items
 from sessions.models import InterviewSession, Submission
 from sessions.paired import services as paired_services
 from sessions.rounds import services as round_services
-from sessions.services.data_import import user_data_import
-from tests.sessions.test_data_import import exported
+from sessions.portability.importer import user_data_import
+from tests.sessions.portability.test_data_import import exported
 
 URL = "/practice/progress/"
 

@@ -6,10 +6,10 @@ import pytest
 from django.apps import apps
 
 from questions.models import Question, TestCase
-from sessions.exports import user_data
+from sessions.portability.json_export import user_data
 from sessions.models import Submission
 from sessions.runs.submissions import submission_execute
-from sessions.services.data_import import user_data_import
+from sessions.portability.importer import user_data_import
 from tests.sessions.rounds.test_round_views import coding_round  # noqa: F401 (fixture)
 
 # Burns CPU in proportion to its input on the hidden test only: exactly the program that used to
@@ -88,7 +88,7 @@ def test_the_migration_redacts_runs_stored_before(owner):
 
 @pytest.mark.django_db
 def test_an_old_export_is_redacted_on_import(owner, mini_pack):
-    from tests.sessions.test_exports import build_solo
+    from tests.sessions.portability.test_exports import build_solo
 
     build_solo(owner)
     document = user_data(owner)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from questions.models import Pack, Question, Stage
 from questions.services import pack_load
-from sessions.exports import user_data
+from sessions.portability.json_export import user_data
 from sessions.feedback import notes as note_services
 from sessions.models import (
     InterviewerFeedback,
@@ -24,9 +24,10 @@ from sessions.models import (
     Submission,
 )
 from sessions.rounds import services as round_services
-from sessions.services.data_import import UNFINISHED_RUN, user_data_import
+from sessions.portability.importer import user_data_import
+from sessions.portability.planner import UNFINISHED_RUN
 from tests.conftest import MINI_PACK
-from tests.sessions.test_exports import at, build_paired, build_solo, fresh, question_in
+from tests.sessions.portability.test_exports import at, build_paired, build_solo, fresh, question_in
 
 User = get_user_model()
 SESSION_ROWS = (

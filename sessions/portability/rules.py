@@ -103,7 +103,7 @@ def round_settle(row: Round, path: str, error: Callable[[str, str], None], *,
             error(f"{path}.{name}", f"a round that is “{row.status}” needs this time.")
     if row.status == Round.Status.FINISHED:
         return
-    if scorecard is not None and scorecard.released_at is not None:
+    if scorecard is not None and scorecard.is_released:
         error(f"{path}.scorecard.released_at", f"a round that is “{row.status}” has no released scorecard.")
     if row.assessed_at is not None or row.self_assessment or row.reflection:
         error(f"{path}.self_assessment", f"a round that is “{row.status}” has no self-assessment.")

@@ -9,10 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from sessions.exports import session_markdown, user_data
+from sessions.portability.json_export import user_data
+from sessions.portability.markdown import session_markdown
 from sessions.models import InterviewSession, Round
 from sessions.views.exports import MAX_IMPORT_BYTES
-from tests.sessions.test_exports import (
+from tests.sessions.portability.test_exports import (
     CANDIDATE_FEEDBACK_MARKER,
     FEEDBACK_MARKER,
     NOTE_MARKER,

@@ -19,7 +19,9 @@ from django.test.utils import CaptureQueriesContext
 
 import sandbox
 from questions.models import Hint, Question, RubricItem, Stage, StageRubricItem, TestCase
-from sessions.exports import export_markdown, session_export, session_markdown, user_data
+from sessions.portability.document import session_export
+from sessions.portability.json_export import user_data
+from sessions.portability.markdown import export_markdown, session_markdown
 from sessions.feedback import notes as note_services
 from sessions.feedback.notes import scorecard_items
 from sessions.models import InterviewSession, Round, RoundQuestion, Submission

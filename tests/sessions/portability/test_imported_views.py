@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from sessions.models import Guest, InterviewSession, Round, Submission
 from sessions.review import sharing
-from sessions.services.data_import import user_data_import
-from sessions.services.import_rules import GUEST_IMPORT, IMPORTED_ROUND, IMPORTED_SESSION
-from tests.sessions.test_data_import import counts, exported
-from tests.sessions.test_exports import FEEDBACK_MARKER, build_paired, build_solo
-from tests.sessions.test_import_rules import paired_round, reopened
+from sessions.portability.importer import user_data_import
+from sessions.portability.rules import GUEST_IMPORT, IMPORTED_ROUND, IMPORTED_SESSION
+from tests.sessions.portability.test_data_import import counts, exported
+from tests.sessions.portability.test_exports import FEEDBACK_MARKER, build_paired, build_solo
+from tests.sessions.portability.test_import_rules import paired_round, reopened
 
 HX = {"HX-Request": "true"}
 IMPORTED_NOTE = 'id="imported-note"'

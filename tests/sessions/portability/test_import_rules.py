@@ -1,4 +1,4 @@
-"""The import rules (`sessions.services.import_rules`): who may import, what an import may bring in, and
+"""The import rules (`sessions.portability.rules`): who may import, what an import may bring in, and
 that nothing imported can be taken part in as a live round afterwards.
 
 The documents are real exports of sessions built with the real services, some of them then edited
@@ -21,10 +21,10 @@ from sessions.rounds import services as round_services
 from sessions.rounds.answer_limits import user_snapshot_bytes
 from sessions.rounds.refusals import RoundClosed
 from sessions.runs.submissions import submission_create
-from sessions.services.data_import import user_data_import
-from sessions.services.import_rules import GUEST_IMPORT, IMPORTED_ROUND, IMPORTED_SESSION
-from tests.sessions.test_data_import import counts, exported, sum_two
-from tests.sessions.test_exports import build_paired, build_solo, fresh, question_in
+from sessions.portability.importer import user_data_import
+from sessions.portability.rules import GUEST_IMPORT, IMPORTED_ROUND, IMPORTED_SESSION
+from tests.sessions.portability.test_data_import import counts, exported, sum_two
+from tests.sessions.portability.test_exports import build_paired, build_solo, fresh, question_in
 
 User = get_user_model()
 

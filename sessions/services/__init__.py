@@ -1,1 +1,0 @@
-"""Importing data exported from another instance: the importer and the rules an imported round keeps."""
