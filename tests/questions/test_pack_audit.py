@@ -156,20 +156,7 @@ def markdown_fields(q):
             yield f"{name} {i + 1}", item
 
 
-# knn-3d-kmeans belongs to the coding-question change; its model answer still has a numbered list
-# glued to the paragraph above it, which renders as one paragraph.
-NOT_YET_FIXED = {"knn-3d-kmeans"}
-
-
-@pytest.mark.parametrize(
-    "slug",
-    [
-        pytest.param(path.stem, marks=pytest.mark.xfail(reason="list glued to a paragraph; fixed with the coding questions"))
-        if path.stem in NOT_YET_FIXED
-        else path.stem
-        for path in sorted((DEFAULT_PACK / "questions").glob("*.md"))
-    ],
-)
+@pytest.mark.parametrize("slug", [path.stem for path in sorted((DEFAULT_PACK / "questions").glob("*.md"))])
 def test_lists_render_as_lists_at_the_depth_written(pack, slug):
     wrong = {
         field: (written_depths(text), rendered_depths(text))
@@ -198,7 +185,6 @@ def test_no_paragraph_is_folded_into_the_list_above_it(pack):
     glued = {
         f"{q.slug}: {field}": lines
         for q in pack.questions
-        if q.slug not in NOT_YET_FIXED
         for field, text in markdown_fields(q)
         if (lines := paragraphs_glued_to_a_list(text))
     }
