@@ -32,7 +32,7 @@ class GradeForm(forms.Form):
 
 
 class PreviewForm(forms.Form):
-    text = forms.CharField(strip=False, required=False, max_length=64 * 1024)
+    answer = forms.CharField(strip=False, required=False, max_length=64 * 1024)
 
 
 class AddTimeForm(forms.Form):
