@@ -81,7 +81,10 @@ class ScorecardForm(forms.Form):
 class HistoryFilterForm(forms.Form):
     """The "My sessions" filters, read from the query string (see `sessions.history`)."""
 
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(
+        required=False, max_length=200, label="Search",
+        widget=forms.SearchInput(attrs={"placeholder": "Questions and notes"}),
+    )
     loop = forms.SlugField(required=False, max_length=80, label="Loop")
     stage = forms.RegexField(
         required=False,
@@ -93,8 +96,8 @@ class HistoryFilterForm(forms.Form):
     mode = forms.ChoiceField(required=False, choices=[("", "Solo or paired"), *MODE_CHOICES], label="Mode")
     role = forms.ChoiceField(required=False, choices=[("", "Any role"), *ROLE_CHOICES], label="Your role")
     outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *OUTCOME_CHOICES], label="Outcome")
-    date_from = forms.DateField(required=False, label="From")
-    date_to = forms.DateField(required=False, label="To")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}, "%Y-%m-%d"))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}, "%Y-%m-%d"))
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000, label="Page")
 
     def clean(self):
