@@ -59,7 +59,10 @@ class PairedStartForm(forms.Form):
 
 
 class JoinForm(forms.Form):
-    display_name = forms.CharField(required=False, max_length=60)
+    # Optional here (a signed-in user joins as themselves); the page asks guests for it, the service insists.
+    display_name = forms.CharField(
+        required=False, max_length=60, widget=forms.TextInput(attrs={"required": True, "autocomplete": "name"})
+    )
 
 
 class NoteForm(forms.Form):
@@ -74,7 +77,7 @@ class ScorecardForm(forms.Form):
     share_notes = forms.BooleanField(required=False)
 
 
-# ---- History: the "My sessions" filters (engineer "history")
+# ---- History: the "My sessions" filters
 
 
 
@@ -107,10 +110,12 @@ class HistoryFilterForm(forms.Form):
         return data
 
 
-# ---- Exports: importing a JSON export (engineer "exports")
+# ---- Exports: importing a JSON export
 
 
 class DataImportForm(forms.Form):
     """An export file from `data_export`, made on this instance or another one."""
 
-    file = forms.FileField(label="Export file (.json)")
+    file = forms.FileField(
+        label="Export file (.json)", widget=forms.FileInput(attrs={"accept": ".json,application/json"})
+    )
