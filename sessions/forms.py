@@ -2,7 +2,7 @@ from django import forms
 
 import sandbox
 from sessions.history import MODE_CHOICES, OUTCOME_CHOICES, ROLE_CHOICES
-from sessions.models import RoundQuestion, Submission
+from sessions.models import RoundQuestion, Scorecard, Submission
 
 
 class StartForm(forms.Form):
@@ -72,8 +72,11 @@ class NoteForm(forms.Form):
 
 
 class ScorecardForm(forms.Form):
-    recommendation = forms.CharField(required=False, max_length=12)
-    feedback = forms.CharField(required=False, strip=False, max_length=64 * 1024)
+    # The service judges the recommendation (and says why it refuses one); the radio buttons offer the four.
+    recommendation = forms.CharField(
+        required=False, widget=forms.RadioSelect(choices=Scorecard.Rating.choices)
+    )
+    feedback = forms.CharField(required=False, strip=False, max_length=64 * 1024, widget=forms.Textarea({"rows": 8}))
     share_notes = forms.BooleanField(required=False)
 
 
