@@ -268,7 +268,7 @@ def run_result(request, submission_id: int):
 @login_required
 @require_POST
 def preview(request):
-    """Live preview of a Markdown answer (the answer field, sent by htmx as it is typed), through the one sanitising renderer."""
+    """Live preview of a Markdown answer (htmx sends the field as it is typed), through the one sanitising renderer."""
     form = PreviewForm(request.POST)
     if not form.is_valid():
         return HttpResponse("The text is too long to preview.", status=400)

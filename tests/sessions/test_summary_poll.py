@@ -40,7 +40,8 @@ def test_released_feedback_is_swapped_in_not_redirected_to(partner_client, owner
     response = poll(partner_client, ended, query)
     html = response.content.decode()
     assert response.status_code == 200 and "HX-Redirect" not in response
-    assert html.lstrip().startswith('<div id="live" hx-get=') and fresh_query(ended, "summary").replace("&", "&amp;") in html
+    assert html.lstrip().startswith('<div id="live" hx-get=')
+    assert fresh_query(ended, "summary").replace("&", "&amp;") in html  # polls on from the new version
     assert "Great structure; test earlier." in html and "has not released feedback yet" not in html
     assert "frac{P(B" not in html  # the candidate's fragment is still the candidate's
     assert "Self-assessment" not in html and "Your feedback for the interviewer" not in html  # forms stay put
