@@ -11,7 +11,10 @@ MAX_SEARCH_WORD_LENGTH = 40
 class BankFilterForm(forms.Form):
     """The question bank's filters, read from the query string."""
 
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(
+        required=False, max_length=200, label="Search",
+        widget=forms.SearchInput(attrs={"placeholder": "Title, text or tag"}),
+    )
     loop = forms.SlugField(required=False, max_length=80)
     stage = forms.RegexField(
         required=False,

@@ -44,16 +44,9 @@ def bank(request):
         "stage_choices": stage_choices(),
         "loops": InterviewLoop.objects.order_by("order"),
         "tags": Tag.objects.all(),
-        "query_without_page": _query_without_page(request),
     }
     template = "questions/bank.html#results" if request.htmx else "questions/bank.html"
     return render(request, template, context, status=status)
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @require_GET

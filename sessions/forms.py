@@ -1,7 +1,7 @@
 from django import forms
 
 import sandbox
-from sessions.models import RoundQuestion, Submission
+from sessions.models import RoundQuestion, Scorecard, Submission
 from sessions.review.history import MODE_CHOICES, OUTCOME_CHOICES, ROLE_CHOICES
 
 
@@ -32,7 +32,7 @@ class GradeForm(forms.Form):
 
 
 class PreviewForm(forms.Form):
-    text = forms.CharField(strip=False, required=False, max_length=64 * 1024)
+    answer = forms.CharField(strip=False, required=False, max_length=64 * 1024)
 
 
 class AddTimeForm(forms.Form):
@@ -59,7 +59,10 @@ class PairedStartForm(forms.Form):
 
 
 class JoinForm(forms.Form):
-    display_name = forms.CharField(required=False, max_length=60)
+    # Optional here (a signed-in user joins as themselves); the page asks guests for it, the service insists.
+    display_name = forms.CharField(
+        required=False, max_length=60, widget=forms.TextInput(attrs={"required": True, "autocomplete": "name"})
+    )
 
 
 class NoteForm(forms.Form):
@@ -69,19 +72,25 @@ class NoteForm(forms.Form):
 
 
 class ScorecardForm(forms.Form):
-    recommendation = forms.CharField(required=False, max_length=12)
-    feedback = forms.CharField(required=False, strip=False, max_length=64 * 1024)
+    # The service judges the recommendation (and says why it refuses one); the radio buttons offer the four.
+    recommendation = forms.CharField(
+        required=False, widget=forms.RadioSelect(choices=Scorecard.Rating.choices)
+    )
+    feedback = forms.CharField(required=False, strip=False, max_length=64 * 1024, widget=forms.Textarea({"rows": 8}))
     share_notes = forms.BooleanField(required=False)
 
 
-# ---- History: the "My sessions" filters (engineer "history")
+# ---- History: the "My sessions" filters
 
 
 
 class HistoryFilterForm(forms.Form):
     """The "My sessions" filters, read from the query string (see `sessions.review.history`)."""
 
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(
+        required=False, max_length=200, label="Search",
+        widget=forms.SearchInput(attrs={"placeholder": "Questions and notes"}),
+    )
     loop = forms.SlugField(required=False, max_length=80, label="Loop")
     stage = forms.RegexField(
         required=False,
@@ -93,8 +102,8 @@ class HistoryFilterForm(forms.Form):
     mode = forms.ChoiceField(required=False, choices=[("", "Solo or paired"), *MODE_CHOICES], label="Mode")
     role = forms.ChoiceField(required=False, choices=[("", "Any role"), *ROLE_CHOICES], label="Your role")
     outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *OUTCOME_CHOICES], label="Outcome")
-    date_from = forms.DateField(required=False, label="From")
-    date_to = forms.DateField(required=False, label="To")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}, "%Y-%m-%d"))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}, "%Y-%m-%d"))
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000, label="Page")
 
     def clean(self):
@@ -104,10 +113,12 @@ class HistoryFilterForm(forms.Form):
         return data
 
 
-# ---- Exports: importing a JSON export (engineer "exports")
+# ---- Exports: importing a JSON export
 
 
 class DataImportForm(forms.Form):
     """An export file from `data_export`, made on this instance or another one."""
 
-    file = forms.FileField(label="Export file (.json)")
+    file = forms.FileField(
+        label="Export file (.json)", widget=forms.FileInput(attrs={"accept": ".json,application/json"})
+    )

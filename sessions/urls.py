@@ -42,17 +42,17 @@ urlpatterns = [
     path(ROUND + "sheet/", notes.sheet_save, name="sheet_save"),
     path(ROUND + "scorecard/", notes.scorecard, name="scorecard"),
     path(ROUND + "feedback-for-interviewer/", notes.interviewer_feedback, name="interviewer_feedback"),
-    # Review: the review page, the replay, share links (engineer "review")
+    # Review: the review page, the replay, share links
     path("practice/sessions/<int:session_id>/review/", review.session_review, name="session_review"),
     path(ROUND + "replay/", review.round_replay, name="round_replay"),
     path("practice/sessions/<int:session_id>/share/", review.share_create, name="share_create"),
     path("practice/sessions/<int:session_id>/share/revoke/", review.share_revoke, name="share_revoke"),
     path("shared/<str:token>/", review.shared_review, name="shared_review"),
     path("shared/<str:token>/rounds/<int:round_id>/replay/", review.shared_replay, name="shared_replay"),
-    # History and progress (engineer "history")
+    # History and progress
     path("practice/history/", history_views.history, name="history"),
     path("practice/progress/", history_views.progress, name="progress"),
-    # Exports and import (engineer "exports")
+    # Exports and import
     path("practice/sessions/<int:session_id>/export.md", export_views.session_export_md, name="session_export_md"),
     path("practice/sessions/<int:session_id>/print/", export_views.session_print, name="session_print"),
     path("practice/export.json", export_views.data_export, name="data_export"),

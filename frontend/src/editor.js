@@ -3,7 +3,7 @@
 // Exposes window.InterviewPrepEditor = { create(parent, options), languages }.
 // The Django templates and the page glue code depend on this API; keep it stable.
 
-import { Annotation, Compartment, EditorState, Prec } from "@codemirror/state";
+import { Annotation, Compartment, EditorState } from "@codemirror/state";
 import {
   EditorView,
   crosshairCursor,
@@ -23,8 +23,6 @@ import {
   indentWithTab,
 } from "@codemirror/commands";
 import {
-  Language,
-  LanguageSupport,
   bracketMatching,
   defaultHighlightStyle,
   indentOnInput,
@@ -37,10 +35,8 @@ import { python } from "@codemirror/lang-python";
 import { javascript } from "@codemirror/lang-javascript";
 import { cpp } from "@codemirror/lang-cpp";
 import { java } from "@codemirror/lang-java";
-import { markdownKeymap, markdownLanguage, pasteURLAsLink } from "@codemirror/lang-markdown";
-import { parseCode } from "@lezer/markdown";
 
-const LANGUAGES = ["python", "javascript", "cpp", "java", "markdown"];
+const LANGUAGES = ["python", "javascript", "cpp", "java"];
 
 // Indentation unit per language (Python/Java/C++ conventionally use 4 spaces).
 const INDENT = {
@@ -48,45 +44,13 @@ const INDENT = {
   javascript: "  ",
   cpp: "    ",
   java: "    ",
-  markdown: "    ",
 };
-
-// Markdown: GFM flavour, with fenced code blocks (```python ...) highlighted by
-// the parsers already in the bundle. Built from markdownLanguage rather than
-// markdown(), which would also pull the HTML and CSS languages (~55 KiB) in
-// just to highlight inline HTML tags.
-function markdownSupport() {
-  const nested = {
-    python: languageSupport("python").language,
-    javascript: languageSupport("javascript").language,
-    cpp: languageSupport("cpp").language,
-    java: languageSupport("java").language,
-  };
-  const aliases = {
-    py: "python", python3: "python",
-    js: "javascript", node: "javascript", mjs: "javascript",
-    "c++": "cpp", c: "cpp", cc: "cpp", cxx: "cpp", h: "cpp", hpp: "cpp",
-  };
-  const codeParser = (info) => {
-    const word = (/\S*/.exec(info || "")[0] || "").toLowerCase();
-    const lang = nested[aliases[word] || word];
-    return lang ? lang.parser : null;
-  };
-  const parser = markdownLanguage.parser.configure(parseCode({ codeParser }));
-  const language = new Language(markdownLanguage.data, parser, [], "markdown");
-  return new LanguageSupport(language, [
-    // Enter continues lists/quotes, Backspace removes their markup.
-    Prec.high(keymap.of(markdownKeymap)),
-    pasteURLAsLink,
-  ]);
-}
 
 const supportFactories = {
   python,
   javascript,
   cpp,
   java,
-  markdown: markdownSupport,
 };
 const supportCache = {};
 

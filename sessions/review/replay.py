@@ -27,7 +27,6 @@ per-phase times, each flagged when it overran its share of the round (`PHASE_SHA
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -108,7 +107,6 @@ KIND_RANK = {
     "snapshot": 5, "run": 6, "result": 7, "grade": 8, "note": 9,
     "pause": 10, "resume": 10.5, "end": 11, "time_up": 11, "release": 12,
 }
-CLOCK_KINDS = frozenset({"start", "pause", "resume", "time_added", "end", "time_up"})
 
 
 @dataclass
@@ -297,17 +295,6 @@ def playback(entries: list[Entry], end_offset: float) -> tuple[float, list[tuple
         skipped.append((previous, end_offset))
         tail = IDLE_SECONDS
     return play + tail, skipped
-
-
-def offset_at(entries: list[Entry], play: float, end_offset: float, play_end: float) -> float:
-    """The real offset at playback time `play` (linear between entries); replay.js does the same."""
-    plays = [entry.play for entry in entries]
-    index = bisect.bisect_right(plays, play)
-    before_play, before_offset = (entries[index - 1].play, entries[index - 1].offset) if index else (0.0, 0.0)
-    after_play, after_offset = (entries[index].play, entries[index].offset) if index < len(entries) else (play_end, end_offset)
-    if after_play <= before_play:
-        return before_offset
-    return before_offset + (play - before_play) * (after_offset - before_offset) / (after_play - before_play)
 
 
 def build_timeline(

@@ -42,6 +42,15 @@ def live_query(stage_round: Round, page: str, *, shown: str = "") -> str:
     return f"{query}&f={shown}" if shown else query
 
 
+def summary_settled(stage_round: Round) -> bool:
+    """Nothing a paired summary's live region shows can change once the scorecard is released and the
+    candidate's feedback is in: both are final."""
+    return (
+        Scorecard.objects.filter(round=stage_round, released_at__isnull=False).exists()
+        and InterviewerFeedback.objects.filter(round=stage_round).exists()
+    )
+
+
 def candidate_shown(round_question: RoundQuestion) -> str:
     """What the candidate's live region shows of the question on screen: how many hints and constraints."""
     return f"{round_question.hints_revealed}.{round_question.constraints_revealed}"
@@ -240,8 +249,9 @@ def round_summary(stage_round: Round, user) -> dict:
         if visible.interviewer_feedback else None,
         "feedback_rows": feedback_form_rows({}),
         "feedback_scale": InterviewerFeedback.SCALE,
-        # An imported round never changes: nothing to poll for.
-        "live_query": live_query(stage_round, "summary") if session.is_paired and not session.is_imported else "",
+        # An imported round never changes, nor a settled one: nothing to poll for.
+        "live_query": live_query(stage_round, "summary")
+        if session.is_paired and not session.is_imported and not summary_settled(stage_round) else "",
         "poll_ms": POLL_WAITING_MS,
     }
     if role in (Role.SOLO, Role.INTERVIEWER):

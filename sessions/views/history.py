@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
 
 from questions.models import InterviewLoop
 from questions.selectors import stage_choices
@@ -38,22 +39,15 @@ def history(request):
             f"{form.fields[name].label}: {message}" if name in form.fields else message
             for name, messages in form.errors.items() for message in messages
         ],
-        "query_without_page": _query_without_page(request),
+        "filtered": any(value for name, values in request.GET.lists() if name != "page" for value in values),
     }
     if request.htmx:
         response = render(request, "sessions/history.html#results", context, status=status)
         # The address bar keeps the filters that are set, not every empty field of the form.
         query = _query_without_empty(request)
-        response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
-        return response
+        return push_url(response, f"{request.path}?{query}" if query else request.path)
     context.update(loops=InterviewLoop.objects.order_by("order"), stage_choices=stage_choices())
     return render(request, "sessions/history.html", context, status=status)
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _query_without_empty(request) -> str:

@@ -137,7 +137,7 @@ def scorecard(request, round_id: int):
     """The interviewer's scorecard: fill in during or after the round; release once it has ended."""
     stage_round = get_round_for_user(request.user, round_id, roles={Role.INTERVIEWER})
     round_services.round_sync(round=stage_round)
-    errors, status, notice = [], 200, ""
+    errors, status, notice, form = [], 200, "", None
     if request.method == "POST":
         form = ScorecardForm(request.POST)
         ratings = {k.removeprefix("rating_"): v for k, v in request.POST.items() if k.startswith("rating_") and v}
@@ -158,6 +158,11 @@ def scorecard(request, round_id: int):
     context = {**round_summary(stage_round, request.user), "errors": errors, "notice": notice}
     context["scorecard_rows"] = scorecard_rows(stage_round, context["scorecard"], hidden_for=request.user)
     context["recommendations"] = list(Scorecard.Rating.choices)
+    saved = context["scorecard"]
+    # A refused POST shows what was sent; otherwise the saved draft.
+    context["form"] = form if errors else ScorecardForm(initial={
+        "recommendation": saved.recommendation, "feedback": saved.feedback, "share_notes": saved.share_notes,
+    } if saved else None)
     if request.method == "POST" and not errors:
         return redirect(f"{reverse('scorecard', args=[stage_round.pk])}?saved={'released' if 'released' in notice else '1'}")
     if request.GET.get("saved"):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from questions.models import InterviewLoop, Question, Stage
 from sessions.access import Role, get_round_for_user, get_session_for_user, require_own_account
@@ -24,7 +24,9 @@ from sessions.rounds.selectors import (
     live_query,
     live_state,
     round_page_context,
+    round_summary,
     session_overview,
+    summary_settled,
 )
 from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
 
@@ -142,11 +144,13 @@ def round_live(request, round_id: int):
     or a redirect when the round moved on (started, switched question, ended, feedback released).
 
     The page sends the version and state it was rendered with (`v`, `s`) and which page it is
-    (`p`): the round page gets fragments; the session and summary pages are sent to a fresh GET of
-    the page they should show now. Never a plain reload: those pages may be the answer to a POST.
+    (`p`): the round and summary pages get fragments; the session page is sent to a fresh GET of
+    the page it should show now. Never a plain reload: that page may be the answer to a POST.
     """
     stage_round = get_round_for_user(request.user, round_id)
     round_services.round_sync(round=stage_round)  # reloads the row itself if it closes the round
+    if request.GET.get("p") == "summary":
+        return _summary_live(request, stage_round)
     if request.GET.get("v") == str(stage_round.version):
         return with_clock(HttpResponse(status=204), stage_round)
     page = request.GET.get("p")
@@ -155,7 +159,7 @@ def round_live(request, round_id: int):
         return HttpResponseClientRedirect(
             reverse(target, args=[stage_round.pk if stage_round.is_open else stage_round.session_id])
         )
-    if page != "round":
+    if page != "round":  # a page from before the summary had its own fragment
         return HttpResponseClientRedirect(reverse("round_summary", args=[stage_round.pk]))
     if request.GET.get("s") != live_state(stage_round):
         return HttpResponseClientRedirect(reverse("round_page", args=[stage_round.pk]))
@@ -175,6 +179,15 @@ def round_live(request, round_id: int):
         context = round_page_context(stage_round, None)
         response = render(request, f"{ROUND_TEMPLATE}#live", context)
     return with_clock(response, stage_round)
+
+
+def _summary_live(request, stage_round):
+    """The summary's live region (feedback released, the candidate's feedback); 286 stops the poll once it is final."""
+    settled = summary_settled(stage_round)
+    if not settled and request.GET.get("v") == str(stage_round.version):
+        return HttpResponse(status=204)
+    response = render(request, "sessions/summary.html#live", round_summary(stage_round, request.user))
+    return HttpResponseStopPolling(response.content) if settled else response
 
 
 @login_required

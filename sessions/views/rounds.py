@@ -92,13 +92,12 @@ def round_page(request, round_id: int):
         return with_clock(render(request, "sessions/interview.html", context), stage_round)
     if stage_round.status == Round.Status.PENDING:
         return redirect("session_page", session_id=stage_round.session_id)
-    # A paired candidate always sees the question the interviewer has on screen.
+    # `?q=` only shows another question; moving to it is a POST (switch_question). A paired candidate
+    # always sees the question the interviewer has on screen.
     number = None if stage_round.role == Role.CANDIDATE else request.GET.get("q")
     context = round_page_context(stage_round, number)
     if context is None:
         return render(request, "404.html", status=404)
-    if stage_round.role == Role.SOLO:
-        round_services.question_switch(round_question=context["current"])
     return with_clock(render(request, ROUND_TEMPLATE, context), stage_round)
 
 
@@ -170,7 +169,7 @@ QUESTION_ACTIONS = {
     "grade": ({Role.SOLO}, "reveal"),
     "constraint": (REVIEWING, "constraints"),
     "hint": (REVIEWING, "hints"),
-    "switch": ({Role.INTERVIEWER}, None),
+    "switch": ({Role.SOLO, Role.INTERVIEWER}, None),
 }
 
 
@@ -264,11 +263,11 @@ def run_result(request, submission_id: int):
 @login_required
 @require_POST
 def preview(request):
-    """Live preview of a Markdown answer, through the one sanitising renderer."""
+    """Live preview of a Markdown answer (htmx sends the field as it is typed), through the one sanitising renderer."""
     form = PreviewForm(request.POST)
     if not form.is_valid():
         return HttpResponse("The text is too long to preview.", status=400)
-    return HttpResponse(render_markdown(form.cleaned_data["text"]) or "<p class=\"muted\">Nothing to preview yet.</p>")
+    return HttpResponse(render_markdown(form.cleaned_data["answer"]) or "<p class=\"muted\">Nothing to preview yet.</p>")
 
 
 @login_required

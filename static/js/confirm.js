@@ -1,5 +1,6 @@
-// Buttons whose action cannot be undone ask first; data-confirm holds the question.
-// (Forms on the round page have their own data-confirm, handled with the save-first logic in round.js.)
+// Plain forms whose action cannot be undone ask first; data-confirm holds the question. htmx requests
+// use hx-confirm instead; these two stay full-page POSTs (logging out answers with a redirect to a
+// new page; releasing a scorecard re-renders the whole form, with its errors, when refused).
 document.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();

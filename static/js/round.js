@@ -1,4 +1,4 @@
-// The round page: the server's clock, autosave, the code editor, Markdown preview.
+// The round page: the server's clock, autosave, the code editor (the Markdown preview is htmx in the template).
 // The server renders everything; this file only keeps time and sends what was typed.
 (function () {
   "use strict";
@@ -59,15 +59,10 @@
   }
 
   function askServerToClose() {
-    // The server decides when time is up; ask it, and follow it to the summary.
-    fetch(root.dataset.clockUrl, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
-      .then((response) => {
-        const target = response.headers.get("HX-Redirect");
-        if (target) { window.location.assign(target); return; }
-        readClock(response);
-        closing = false;
-      })
-      .catch(() => { closing = false; });
+    // The server decides when time is up. Its clock fragment either resyncs the clock (the
+    // round-clock event below) or sends the browser to the summary (HX-Redirect); asked at most every 3 s.
+    htmx.ajax("GET", root.dataset.clockUrl, { source: clock, swap: "none" })
+      .finally(() => setTimeout(() => { closing = false; }, 3000));
   }
 
   function readClock(response) {
@@ -171,20 +166,18 @@
     window.addEventListener("pagehide", () => saveNow({ keepalive: true }));
   }
 
-  // Forms that change the round (pause, end, reveal) first flush what was typed.
-  document.querySelectorAll("form[data-flush-first], form[data-confirm]").forEach((f) => {
-    f.addEventListener("submit", (event) => {
-      if (f.dataset.confirm && !window.confirm(f.dataset.confirm)) { event.preventDefault(); return; }
-      if (dirty && !f.hasAttribute("hx-post")) {
-        event.preventDefault();
-        saveNow().finally(() => f.submit());
-      }
-    });
+  // Requests from forms that change the round (pause, end, reveal) wait for what was typed to be saved,
+  // then go on (through their hx-confirm question, if they have one).
+  document.body.addEventListener("htmx:confirm", (event) => {
+    if (!dirty || !event.detail.elt.closest("[data-flush-first]")) return;
+    event.preventDefault();
+    saveNow().finally(() => event.detail.issueRequest(false));
   });
-  // Requests that change something (a run, a reveal) first save what was typed; the live poll does not.
+  // Other requests that change something (a run) save what was typed alongside; the live poll and the
+  // Markdown preview do not.
   document.body.addEventListener("htmx:beforeRequest", (event) => {
     const verb = event.detail.requestConfig ? event.detail.requestConfig.verb : "post";
-    if (dirty && verb !== "get") saveNow();
+    if (dirty && verb !== "get" && event.detail.elt.id !== "answer-preview") saveNow();
   });
 
   // ---------------------------------------------------------------- what the interviewer gives (paired)
@@ -256,25 +249,6 @@
         event.detail.parameters.code = editor.getValue();
       }
     });
-  }
-
-  // ---------------------------------------------------------------- Markdown preview
-  const answer = document.querySelector("textarea[data-preview-url]");
-  const preview = document.getElementById("answer-preview");
-  if (answer && preview) {
-    let previewTimer = null;
-    const render = () => {
-      const body = new FormData();
-      body.append("text", answer.value);
-      fetch(answer.dataset.previewUrl, {
-        method: "POST", body, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() },
-      }).then((r) => r.text()).then((html) => {
-        preview.innerHTML = html; // sanitised by the server's one Markdown renderer
-        if (window.renderMath) window.renderMath(preview);
-      }).catch(() => {});
-    };
-    answer.addEventListener("input", () => { clearTimeout(previewTimer); previewTimer = setTimeout(render, 400); });
-    render();
   }
 
   // ---------------------------------------------------------------- per-question timer

@@ -247,15 +247,15 @@ def test_a_paired_coding_round_from_invite_to_released_feedback(interviewer_page
     interviewer.get_by_role("button", name="Save and release to the candidate (final)").click()
     expect(interviewer.get_by_role("status")).to_contain_text("Feedback released")
 
-    # The candidate's summary reloads by itself and shows the feedback, and nothing private.
+    # The candidate's summary swaps the feedback in by itself (its live poll), and nothing private.
     feedback = candidate.locator("#scorecard-feedback")
     expect(feedback).to_contain_text(FEEDBACK_MARKER, timeout=WAITING_TIMEOUT)
     expect(candidate.locator("table.scorecard")).to_contain_text("Tests the code")
     expect(candidate.locator("p", has_text="Overall recommendation:")).to_contain_text("Yes")
     guest.assert_nothing_private_seen()
 
-    # Feedback goes both ways. While Casey writes hers, the interviewer swaps roles, which would move a
-    # page that is only watching; this one keeps what is being typed until it is sent.
+    # Feedback goes both ways. While Casey writes hers, the interviewer swaps roles, which changes the
+    # summary's live region; her form is outside it, so what she is typing stays until it is sent.
     candidate.get_by_label("It felt like the real interview: Mostly").check()
     candidate.get_by_label(re.compile("What worked")).fill("The follow-ups felt real; typed-by-casey-44")
     interviewer.goto(f"/practice/rounds/{stage_round.pk}/summary/")

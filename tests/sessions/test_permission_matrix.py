@@ -208,7 +208,7 @@ class World:
         coding = self.round == self.first
         return {
             "practice_start": {"question": "bayes"},
-            "markdown_preview": {"text": "*typed*"},
+            "markdown_preview": {"answer": "*typed*"},
             "paired_new": {"stage": Stage.objects.get(slug="screen").pk, "questions": ["bayes"]},
             "join": {"display_name": "Gus"},
             "round_add_time": {"minutes": "5"},

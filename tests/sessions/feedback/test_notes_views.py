@@ -288,6 +288,18 @@ def test_saving_a_draft_scorecard(owner_client, owner, live_round, headers):
 
 
 @pytest.mark.django_db
+def test_the_scorecard_form_shows_the_saved_draft_and_keeps_what_a_refused_post_sent(owner_client, live_round):
+    draft = {"recommendation": "yes", "feedback": "Saved text", "share_notes": "on"}
+    owner_client.post(url(live_round, "scorecard/"), draft)
+    html = owner_client.get(url(live_round, "scorecard/")).content.decode()
+    assert '<input type="radio" name="recommendation" value="yes" id="id_recommendation_2" checked>' in html
+    assert '>\nSaved text</textarea>' in html and 'name="share_notes" id="id_share_notes" checked' in html
+    refused = owner_client.post(url(live_round, "scorecard/"), {"recommendation": "perhaps", "feedback": "Typed again"})
+    assert refused.status_code == 400 and ">\nTyped again</textarea>" in refused.content.decode()
+    assert Scorecard.objects.get().feedback == "Saved text"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("data, words", [
     ({"rating_stage:999999": "yes"}, "Not an item of this round"),
     ({"recommendation": "perhaps"}, "Choose strong no, no, yes or strong yes"),

@@ -370,15 +370,6 @@ def test_a_waiting_session_page_stays_on_the_session_until_the_round_starts(owne
 
 
 @pytest.mark.django_db
-def test_a_summary_page_is_sent_to_a_fresh_get_of_the_summary(owner_client, partner_client, live_round):
-    round_services.round_end(round=live_round)
-    query = fresh_query(live_round, "summary")
-    paired_services.round_swap(round=live_round)
-    response = partner_client.get(round_url(live_round, f"live/?{query}"), headers=HX)
-    assert response["HX-Redirect"] == round_url(live_round, "summary/")
-
-
-@pytest.mark.django_db
 def test_the_live_poll_is_for_the_two_people_only(client, owner_client, outsider_client, live_round):
     url = round_url(live_round, f"live/?{fresh_query(live_round)}")
     assert outsider_client.get(url, headers=HX).status_code == 404

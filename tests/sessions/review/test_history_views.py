@@ -192,6 +192,19 @@ def test_filters_are_kept_in_the_form_and_the_page_links(owner_client, owner, wo
 
 
 @pytest.mark.django_db
+def test_the_page_links_replace_the_page_and_the_form_renders_its_own_fields(owner_client, owner, world):
+    for number in range(45):
+        InterviewSession.objects.create(owner=owner, title=f"Extra {number:02d}")
+    html = owner_client.get(f"{URL}?q=extra&page=2&date_from=2020-01-02", headers=HX).content.decode()
+    assert 'href="?q=extra&amp;page=1&amp;date_from=2020-01-02"' in html
+    assert 'href="?q=extra&amp;page=3&amp;date_from=2020-01-02"' in html
+    page = owner_client.get(f"{URL}?q=extra&date_from=2020-01-02").content.decode()
+    assert ('<input type="search" name="q" value="extra" placeholder="Questions and notes" maxlength="200" id="id_q">'
+            in page)
+    assert '<input type="date" name="date_from" value="2020-01-02" id="id_date_from">' in page
+
+
+@pytest.mark.django_db
 def test_the_address_bar_keeps_only_the_filters_that_are_set(owner_client, world):
     response = owner_client.get(f"{URL}?q=&loop=&stage=&mode=solo&role=&after=", headers=HX)
     assert response.status_code == 200 and response["HX-Push-Url"] == f"{URL}?mode=solo"

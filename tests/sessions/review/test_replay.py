@@ -21,7 +21,6 @@ from sessions.review.replay import (
     build_timeline,
     clock_offset,
     line_diff,
-    offset_at,
     pause_intervals,
     phase_timing,
     split_lines,
@@ -165,16 +164,6 @@ def test_gaps_up_to_the_threshold_play_in_real_time():
     timeline = build(clock=clock(elapsed=3 * IDLE_SECONDS), snapshots=[snap(1, IDLE_SECONDS, "a"), snap(2, 2 * IDLE_SECONDS, "b")])
     assert [e.play for e in timeline.entries] == [IDLE_SECONDS, 2 * IDLE_SECONDS]
     assert timeline.skipped == [] and timeline.play_end == 3 * IDLE_SECONDS
-
-
-def test_playback_time_maps_back_to_the_real_clock():
-    timeline = build(clock=clock(elapsed=400), snapshots=[snap(1, 2, "a"), snap(2, 200, "b")])
-    def offset(play):
-        return offset_at(timeline.entries, play, timeline.end_offset, timeline.play_end)
-
-    assert offset(1) == pytest.approx(1)
-    assert offset(2 + IDLE_SECONDS / 2) == pytest.approx(101)  # halfway through the skipped stretch
-    assert offset(timeline.play_end) == pytest.approx(400)
 
 
 # ---------------------------------------------------------------- diff marking

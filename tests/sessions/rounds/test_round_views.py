@@ -61,7 +61,7 @@ def test_start_needs_login_and_post(client, owner_client, mini_pack):
 @pytest.mark.django_db
 @pytest.mark.parametrize("slug, expected", [
     ("sum-two", ["Run", "Submit", 'id="editor"', "Reset to starter code"]),
-    ("bayes", ["Reveal model answer", 'data-preview-url']),
+    ("bayes", ["Reveal model answer", 'id="answer-preview"']),
     ("design-feed", ["Next constraint", "Follow-up constraints"]),
     ("why-us", ["Situation", "Task", "Action", "Result", "question-timer"]),
 ])
@@ -116,6 +116,30 @@ def test_unknown_question_numbers_are_404(owner_client, coding_round):
     assert owner_client.get(round_url(coding_round) + "?q=9").status_code == 404
     assert owner_client.get(round_url(coding_round) + "?q=x").status_code == 404
     assert owner_client.post(round_url(coding_round, "q/9/save/"), {"code": "x"}).status_code == 404
+
+
+@pytest.fixture
+def stage_round(owner, mini_pack):
+    return svc.session_start(owner=owner, stage=Stage.objects.get(slug="screen")).rounds.get()
+
+
+@pytest.mark.django_db
+def test_showing_another_question_reads_only_and_moving_to_it_is_a_post(owner_client, stage_round):
+    first, second = stage_round.questions.order_by("order")[:2]
+    stage_round.refresh_from_db()
+    assert stage_round.current_id == first.pk
+    page = owner_client.get(round_url(stage_round) + "?q=2")
+    assert page.status_code == 200 and second.question.title in page.content.decode()
+    stage_round.refresh_from_db()
+    assert stage_round.current_id == first.pk  # a GET moves nothing
+    assert f'action="{round_url(stage_round, "q/2/switch/")}"' in page.content.decode()
+
+    response = owner_client.post(round_url(stage_round, "q/2/switch/"), headers=HX)
+    assert response.status_code == 200 and response["HX-Redirect"] == round_url(stage_round)
+    stage_round.refresh_from_db()
+    assert stage_round.current_id == second.pk
+    page = owner_client.get(round_url(stage_round))
+    assert f'<h2 id="question-title">{second.question.title}</h2>' in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -309,7 +333,7 @@ def test_round_page_and_poll_query_counts_do_not_grow(owner_client, owner, codin
 
 @pytest.mark.django_db
 def test_markdown_preview_is_sanitised(owner_client):
-    response = owner_client.post("/practice/preview/", {"text": "**b** <script>alert(1)</script>"})
+    response = owner_client.post("/practice/preview/", {"answer": "**b** <script>alert(1)</script>"})
     assert response.status_code == 200
     assert "<strong>b</strong>" in response.content.decode() and "<script" not in response.content.decode()
 
