@@ -261,8 +261,8 @@ def interviewer_feedback_send(
     try:
         with transaction.atomic():
             feedback = InterviewerFeedback.objects.create(round=round, ratings=clean, comments=comments, sent_at=now)
+            # The interviewer's summary polls for it: only its live region is swapped, never their forms.
+            Round.objects.filter(pk=round.pk).touch()
     except IntegrityError:  # sent twice at the same moment, from two tabs
         raise already_sent from None
-    # No version bump (`touch()`): it would reload the interviewer's summary page under the notes they may
-    # be typing; they read the feedback on their next visit to the summary or the review.
     return feedback

@@ -48,6 +48,17 @@ def test_released_feedback_is_swapped_in_not_redirected_to(partner_client, owner
 
 
 @pytest.mark.django_db
+def test_the_candidates_feedback_reaches_the_waiting_interviewer_before_the_release(owner_client, partner, ended):
+    query = fresh_query(ended, "summary")
+    note_services.interviewer_feedback_send(round=ended, author=partner, ratings=FEEDBACK, comments="Hint *sooner*.")
+    response = poll(owner_client, ended, query)
+    html = response.content.decode()
+    assert response.status_code == 200 and html.lstrip().startswith('<div id="live" hx-get=')
+    assert "<em>sooner</em>" in html
+    assert "Not yet released" in html and "Self-assessment" not in html  # the self-assessment form stays put
+
+
+@pytest.mark.django_db
 def test_once_final_the_poll_answers_286_and_the_page_stops_polling(owner_client, partner_client, owner, partner,
                                                                     ended):
     query = fresh_query(ended, "summary")
