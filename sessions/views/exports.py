@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sessions.access import get_session_for_user
 from sessions.portability.document import session_export
 from sessions.portability.json_export import user_data
-from sessions.portability.markdown import export_markdown
+from sessions.portability.markdown import session_markdown
 from sessions.forms import DataImportForm
 from sessions.portability.importer import user_data_import
 from sessions.portability.rules import require_importer
@@ -45,7 +45,7 @@ def _session_filename(session, extension: str) -> str:
 @require_GET
 def session_export_md(request, session_id: int):
     session = get_session_for_user(request.user, session_id)
-    text = export_markdown(session_export(session, request.user))
+    text = session_markdown(session, request.user)
     return _download(text, "text/markdown; charset=utf-8", _session_filename(session, "md"))
 
 
