@@ -122,6 +122,10 @@ class Question(models.Model):
         DESIGN = "design", "Design"
         BEHAVIORAL = "behavioral", "Behavioural"
 
+    class Origin(models.TextChoices):
+        NOTES = "notes", "From the candidate's notes"
+        GENERAL = "general", "General practice"
+
     class Difficulty(models.TextChoices):
         EASY = "easy", "Easy"
         MEDIUM = "medium", "Medium"
@@ -142,6 +146,8 @@ class Question(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     title = models.CharField(max_length=200)
     difficulty = models.CharField(max_length=8, choices=Difficulty.choices, default=Difficulty.MEDIUM)
+    # Whether the question was asked in the loop the pack's source notes describe, or is general practice.
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.GENERAL)
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
     stages = models.ManyToManyField(Stage, related_name="questions")
     prompt = models.TextField()
@@ -159,6 +165,8 @@ class Question(models.Model):
     memory_limit_mb = models.PositiveIntegerField(default=256)
     reference_language = models.CharField(max_length=16, blank=True)
     reference_solution = models.TextField(blank=True)
+    # [{language, source}]: the reference in other languages, each judged on every test when the pack loads.
+    other_references = models.JSONField(default=list, blank=True)
     # [{name, language, source}]: plausible mistakes the tests must reject (judged when the pack loads).
     wrong_solutions = models.JSONField(default=list, blank=True)
     # Digest of the pack file this row came from: a reload skips unchanged questions.

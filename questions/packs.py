@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from questions.pack_fields import PackError, check_keys, field_choice, field_text
+from questions.other_references import OtherReferenceSpec, other_references_data, parse_other_references
 from questions.wrong_solutions import WrongSolutionSpec, parse_wrong_solutions, wrong_solutions_data
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -105,6 +106,8 @@ class QuestionSpec:
     reference_language: str = ""
     reference_source: str = ""
     wrong_solutions: list[WrongSolutionSpec] = field(default_factory=list)
+    other_references: list[OtherReferenceSpec] = field(default_factory=list)
+    origin: str = "general"  # "notes": asked in the loop the source notes describe; "general": general practice
 
     def digest(self) -> str:
         """A fingerprint of the content, so reloading an unchanged file changes nothing."""
@@ -127,15 +130,20 @@ class PackSpec:
 # ---------------------------------------------------------------- reading
 
 
+def read_manifest(folder: Path) -> PackSpec:
+    """The pack's pack.yaml alone (loops and stages, no questions)."""
+    manifest = folder / "pack.yaml"
+    if not manifest.is_file():
+        raise PackError(str(folder), "pack.yaml", "is missing")
+    return _parse_manifest(manifest)
+
+
 def read_pack(folder: Path | str) -> PackSpec:
     """Parse and validate a whole pack folder; raises PackError on the first problem."""
     folder = Path(folder)
     if not folder.is_dir():
         raise PackError(str(folder), "path", "is not a folder")
-    manifest = folder / "pack.yaml"
-    if not manifest.is_file():
-        raise PackError(str(folder), "pack.yaml", "is missing")
-    spec = _parse_manifest(manifest)
+    spec = read_manifest(folder)
     question_dir = folder / "questions"
     files = sorted(question_dir.glob("*.md")) if question_dir.is_dir() else []
     refs = spec.stage_refs()
@@ -267,9 +275,10 @@ def _parse_manifest(path: Path) -> PackSpec:
     return spec
 
 
-FRONT_MATTER_KEYS = {"slug", "kind", "title", "stages", "difficulty", "tags"}
+FRONT_MATTER_KEYS = {"slug", "kind", "title", "stages", "difficulty", "tags", "origin"}
+ORIGINS = ("notes", "general")
 CODING_KEYS = {"mode", "entry_point", "checker", "float_tolerance", "time_limit_s", "memory_limit_mb",
-               "starter", "tests", "reference", "wrong_solutions"}
+               "starter", "tests", "reference", "other_references", "wrong_solutions"}
 
 
 def parse_question_file(path: Path, *, stage_refs: set[str]) -> QuestionSpec:
@@ -296,6 +305,7 @@ def parse_question_text(text: str, *, file: str, default_slug: str, stage_refs: 
         prompt="",
         difficulty=field_choice(data, "difficulty", DIFFICULTIES, file, default="medium"),
         tags=sorted(set(_text_list(data, "tags", file))),
+        origin=field_choice(data, "origin", ORIGINS, file, default="general"),
     )
     question.stages = list(dict.fromkeys(question.stages))
     if not question.stages:
@@ -436,6 +446,8 @@ def _parse_coding(data: dict, question: QuestionSpec, file: str) -> None:
     check_keys(reference, {"language", "source"}, file, "reference")
     question.reference_language = field_choice(reference, "language", allowed_languages, file, "reference")
     question.reference_source = field_text(reference, "source", file, "reference", required=True)
+    question.other_references = parse_other_references(data, file=file, languages=allowed_languages,
+                                                       reference_language=question.reference_language)
     question.wrong_solutions = parse_wrong_solutions(data, file=file, languages=allowed_languages)
 
 
@@ -505,6 +517,7 @@ def render_question(question: QuestionSpec) -> str:
         "difficulty": question.difficulty,
         "tags": question.tags,
         "stages": question.stages,
+        "origin": question.origin,
     }
     if question.kind == "coding":
         front.update(
@@ -521,6 +534,8 @@ def render_question(question: QuestionSpec) -> str:
         front["starter"] = question.starters
         front["tests"] = [asdict(test) for test in question.tests]
         front["reference"] = {"language": question.reference_language, "source": question.reference_source}
+        if question.other_references:
+            front["other_references"] = other_references_data(question.other_references)
         if question.wrong_solutions:
             front["wrong_solutions"] = wrong_solutions_data(question.wrong_solutions)
     parts = ["---\n" + _dump_yaml(front) + "---\n", question.prompt.strip() + "\n"]

@@ -1,5 +1,5 @@
 """Judging a coding question's own solutions against its tests, in the sandbox: the reference
-must pass every test, and each of its `wrong_solutions` must fail at least one."""
+and its `other_references` must pass every test, and each of its `wrong_solutions` must fail at least one."""
 
 from __future__ import annotations
 
@@ -31,20 +31,32 @@ def judge_request_for(spec: QuestionSpec, *, language: str, source: str) -> sand
     )
 
 
-def verify_reference(spec: QuestionSpec) -> ReferenceCheck:
-    result = sandbox.judge(judge_request_for(spec, language=spec.reference_language, source=spec.reference_source))
+def _verify_one_reference(spec: QuestionSpec, *, language: str, source: str, field: str) -> ReferenceCheck:
+    result = sandbox.judge(judge_request_for(spec, language=language, source=source))
     if result.verdict == "SE":
-        return ReferenceCheck(ran=False, passed=False, message=result.message)
+        return ReferenceCheck(ran=False, passed=False, message=result.message, field=field)
     if result.verdict == "AC":
-        return ReferenceCheck(ran=True, passed=True, message="")
+        return ReferenceCheck(ran=True, passed=True, message="", field=field)
     failing = next((t for t in result.tests if t.verdict != "AC"), None)
     where = f" on test {failing.index + 1}" if failing is not None else ""
     detail = f": {result.compile_output.strip()[:300]}" if result.verdict == "CE" else ""
+    what = "the reference solution" if field == "reference" else f"the {language} reference solution"
     return ReferenceCheck(
-        ran=True,
-        passed=False,
-        message=f"the reference solution does not pass its own tests (verdict {result.verdict}{where}){detail}",
+        ran=True, passed=False, field=field,
+        message=f"{what} does not pass its own tests (verdict {result.verdict}{where}){detail}",
     )
+
+
+def verify_reference(spec: QuestionSpec) -> ReferenceCheck:
+    """The reference, then each of the other references, passes every test."""
+    check = _verify_one_reference(spec, language=spec.reference_language, source=spec.reference_source,
+                                  field="reference")
+    for index, other in enumerate(spec.other_references):
+        if not check.passed:
+            break
+        check = _verify_one_reference(spec, language=other.language, source=other.source,
+                                      field=f"other_references[{index}]")
+    return check
 
 
 def verify_solutions(spec: QuestionSpec) -> ReferenceCheck:

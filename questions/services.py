@@ -25,6 +25,7 @@ from questions.models import (
 )
 from questions.packs import LoopSpec, PackError, PackSpec, QuestionSpec, StageSpec, TestSpec, read_pack, write_pack
 from questions.reference import ReferenceCheck, verify_solutions
+from questions.other_references import other_references_data, other_references_from_data
 from questions.wrong_solutions import wrong_solutions_data, wrong_solutions_from_data
 
 logger = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ def _write_question(
         "kind": spec.kind,
         "title": spec.title,
         "difficulty": spec.difficulty,
+        "origin": spec.origin,
         "prompt": spec.prompt,
         "model_answer": spec.model_answer,
         "strong_answer": spec.strong_answer,
@@ -162,6 +164,7 @@ def _write_question(
         "memory_limit_mb": spec.memory_limit_mb,
         "reference_language": spec.reference_language,
         "reference_solution": spec.reference_source,
+        "other_references": other_references_data(spec.other_references),
         "wrong_solutions": wrong_solutions_data(spec.wrong_solutions),
         "source_digest": digest,
     }
@@ -244,7 +247,9 @@ def pack_spec_from_db(*, slug: str) -> PackSpec:
                 tests=[TestSpec(input=t.input, expected=t.expected, hidden=t.hidden) for t in q.tests.all()],
                 reference_language=q.reference_language,
                 reference_source=q.reference_solution,
+                other_references=other_references_from_data(q.other_references),
                 wrong_solutions=wrong_solutions_from_data(q.wrong_solutions),
+                origin=q.origin,
             )
         )
     return spec
