@@ -21,12 +21,15 @@ DEFAULT_PACK = BASE_DIR / "packs" / "deepmind-applied"
 
 # The PostgreSQL pass (`make test-postgres`) repeats only what can behave differently on another
 # database. Tests that open no database, and the browser journeys (whose database work the view and
-# service tests already cover), ran in the SQLite pass and are left out of it.
+# service tests already cover), ran in the SQLite pass and are left out of it, and so are tests marked
+# `same_on_every_database` (their database work is incidental to what they check).
 _DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup"}
 _SAME_ON_EVERY_DATABASE = (BASE_DIR / "tests" / "browser",)
 
 
 def _depends_on_the_database(item) -> bool:
+    if item.get_closest_marker("same_on_every_database") is not None:
+        return False
     if any(Path(item.path).is_relative_to(folder) for folder in _SAME_ON_EVERY_DATABASE):
         return False
     return item.get_closest_marker("django_db") is not None or bool(_DATABASE_FIXTURES & set(item.fixturenames))

@@ -117,6 +117,7 @@ def test_they_are_judged_stored_and_exported(tmp_path):
     assert pack_spec_from_db(slug="mini") == read_pack(tmp_path / "out")
 
 
+@pytest.mark.same_on_every_database  # judging in the sandbox; pack loading itself runs on PostgreSQL elsewhere
 @pytest.mark.django_db
 def test_the_default_pack_loads_with_every_wrong_solution_rejected():
     """Judges every reference and wrong solution of the real pack in the sandbox (slow on purpose)."""
