@@ -17,36 +17,43 @@ PORT = int(os.environ.get("STACK_TEST_PORT", "18080"))
 BASE = f"http://127.0.0.1:{PORT}"
 QUESTION = "newton-method-root"
 
-# Newton's method on a polynomial (Horner for p and p'), one solution per language.
+# Newton's method on a polynomial (Horner for p and p'), one solution per language, following the question's
+# rules: stop on p(x) = 0 or a step within 1e-12 relative, "none" on a flat tangent or after 500 steps.
 SOLUTIONS = {
     "python": """import sys
 t = sys.stdin.read().split()
 n = int(t[0]); a = [float(v) for v in t[1:n + 2]]; x = float(t[n + 2])
-for _ in range(200):
+answer = "none"
+for _ in range(500):
     p = dp = 0.0
     for c in a:
         dp = dp * x + p
         p = p * x + c
-    if p == 0.0 or dp == 0.0:
+    if p == 0.0:
+        answer = f"{x:.9f}"
         break
-    s = p / dp
-    x -= s
-    if abs(s) <= 1e-13 * max(1.0, abs(x)):
+    if dp == 0.0:
         break
-print(f"{x:.9f}")
+    step = p / dp
+    x -= step
+    if abs(step) <= 1e-12 * max(1.0, abs(x)):
+        answer = f"{x:.9f}"
+        break
+print(answer)
 """,
     "javascript": """const t = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);
 const n = t[0], a = t.slice(1, n + 2);
-let x = t[n + 2];
-for (let i = 0; i < 200; i++) {
+let x = t[n + 2], answer = "none";
+for (let i = 0; i < 500; i++) {
   let p = 0, dp = 0;
   for (const c of a) { dp = dp * x + p; p = p * x + c; }
-  if (p === 0 || dp === 0) break;
-  const s = p / dp;
-  x -= s;
-  if (Math.abs(s) <= 1e-13 * Math.max(1, Math.abs(x))) break;
+  if (p === 0) { answer = x.toFixed(9); break; }
+  if (dp === 0) break;
+  const step = p / dp;
+  x -= step;
+  if (Math.abs(step) <= 1e-12 * Math.max(1, Math.abs(x))) { answer = x.toFixed(9); break; }
 }
-console.log(x.toFixed(9));
+console.log(answer);
 """,
     "cpp": """#include <cstdio>
 #include <cmath>
@@ -57,15 +64,16 @@ int main() {
     std::vector<double> a(n + 1);
     for (auto& c : a) std::scanf("%lf", &c);
     double x; std::scanf("%lf", &x);
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 500; i++) {
         double p = 0, dp = 0;
         for (double c : a) { dp = dp * x + p; p = p * x + c; }
-        if (p == 0 || dp == 0) break;
-        double s = p / dp;
-        x -= s;
-        if (std::fabs(s) <= 1e-13 * std::max(1.0, std::fabs(x))) break;
+        if (p == 0) { std::printf("%.9f\\n", x); return 0; }
+        if (dp == 0) break;
+        double step = p / dp;
+        x -= step;
+        if (std::fabs(step) <= 1e-12 * std::max(1.0, std::fabs(x))) { std::printf("%.9f\\n", x); return 0; }
     }
-    std::printf("%.9f\\n", x);
+    std::printf("none\\n");
 }
 """,
     "java": """import java.util.*;
@@ -76,15 +84,19 @@ public class Main {
         double[] a = new double[n + 1];
         for (int i = 0; i <= n; i++) a[i] = in.nextDouble();
         double x = in.nextDouble();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 500; i++) {
             double p = 0, dp = 0;
             for (double c : a) { dp = dp * x + p; p = p * x + c; }
-            if (p == 0 || dp == 0) break;
-            double s = p / dp;
-            x -= s;
-            if (Math.abs(s) <= 1e-13 * Math.max(1.0, Math.abs(x))) break;
+            if (p == 0) { System.out.println(String.format(Locale.US, "%.9f", x)); return; }
+            if (dp == 0) break;
+            double step = p / dp;
+            x -= step;
+            if (Math.abs(step) <= 1e-12 * Math.max(1.0, Math.abs(x))) {
+                System.out.println(String.format(Locale.US, "%.9f", x));
+                return;
+            }
         }
-        System.out.println(String.format(Locale.US, "%.9f", x));
+        System.out.println("none");
     }
 }
 """,
