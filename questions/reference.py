@@ -59,6 +59,11 @@ def verify_reference(spec: QuestionSpec) -> ReferenceCheck:
     return check
 
 
+def fared_as_it_must(verdict: str, *, must_pass: bool) -> bool:
+    """A reference passes every test; a wrong solution is rejected by a test (not by the compiler or the sandbox)."""
+    return verdict == "AC" if must_pass else verdict not in ("AC", "CE", "SE")
+
+
 def verify_solutions(spec: QuestionSpec) -> ReferenceCheck:
     """The reference passes every test and no wrong solution passes them all (what load_pack runs)."""
     check = verify_reference(spec)

@@ -38,8 +38,9 @@ def _depends_on_the_database(item) -> bool:
 def pytest_collection_modifyitems(config, items):
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         return
-    kept = [item for item in items if _depends_on_the_database(item)]
-    left_out = [item for item in items if not _depends_on_the_database(item)]
+    kept, left_out = [], []
+    for item in items:
+        (kept if _depends_on_the_database(item) else left_out).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 # Re-exported: the replay's callers and tests take the diff from here with the rest of the timeline.
-from sessions.review.line_diff import MAX_DIFF_STEPS, apply_patch, line_diff, split_lines  # noqa: F401
+from sessions.review.line_diff import line_diff
 
 # A stretch with no entry longer than this plays as this long (seconds).
 IDLE_SECONDS = 5.0

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 import sandbox
 from questions.packs import PackError, parse_question_file, read_manifest
-from questions.reference import judge_request_for
+from questions.reference import fared_as_it_must, judge_request_for
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             for label, language, source, must_pass in solutions:
                 result = sandbox.judge(judge_request_for(spec, language=language, source=source))
                 slowest = max((t.time_ms for t in result.tests), default=0)
-                ok = result.verdict == "AC" if must_pass else result.verdict not in ("AC", "CE", "SE")
+                ok = fared_as_it_must(result.verdict, must_pass=must_pass)
                 failures += not ok
                 self.stdout.write(f"  {'ok  ' if ok else 'FAIL'} {label} ({language}): {result.verdict}, "
                                   f"{result.passed}/{result.total} passed, slowest test {slowest} ms "

@@ -8,22 +8,19 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from sessions.review.line_diff import MAX_DIFF_STEPS, apply_patch, line_diff, split_lines
 from sessions.review.replay import (
     EventRow,
     IDLE_SECONDS,
-    MAX_DIFF_STEPS,
     NoteRow,
     PHASE_SHARES,
     RoundClock,
     SnapshotRow,
     SubmissionRow,
-    apply_patch,
     build_timeline,
     clock_offset,
-    line_diff,
     pause_intervals,
     phase_timing,
-    split_lines,
 )
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
