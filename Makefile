@@ -30,7 +30,7 @@ test-sqlite: install
 	$(PY) -m pytest
 
 test-postgres: install
-	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest --ignore=tests/sandbox
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest --database-dependent-only --ignore=tests/sandbox
 
 # The production stack built and run on Docker from a clean clone of HEAD (root; minutes; not part of `make test`).
 # Needs dockerd and docker-compose running here (README.md, Production: the stack test).

@@ -21,6 +21,7 @@ from sessions.rounds.clock import round_sync
 from sessions.rounds.events import record_event
 from sessions.rounds.refusals import RoundClosed
 from sessions.portability.rules import require_live_round
+from sessions.scheduling.recording import round_reviews_record
 
 MAX_NOTES_PER_ROUND = 500
 
@@ -220,6 +221,7 @@ def scorecard_release(*, round: Round, now: datetime | None = None) -> Scorecard
     Scorecard.objects.filter(pk=scorecard.pk, released_at=None).update(released_at=now)
     scorecard.refresh_from_db()
     record_event(round, RoundEvent.Kind.RELEASE, now)
+    round_reviews_record(round)  # the interviewer's rating wins over the candidate's own
     return scorecard
 
 

@@ -1,6 +1,7 @@
 """The sessions app's models, one module per feature; every model is re-exported here, so
 `from sessions.models import Round` and the migrations (app label `interview_sessions`) keep working."""
 
+from sessions.models.cards import CardReview, ReviewCard, ReviewSettings
 from sessions.models.feedback import InterviewerFeedback, Note, NoteSheet, Scorecard
 from sessions.models.paired import Guest, Invite
 from sessions.models.rounds import InterviewSession, Round, RoundEvent, RoundQuestion, Snapshot
@@ -8,6 +9,6 @@ from sessions.models.runs import Submission
 from sessions.models.sharing import ShareLink
 
 __all__ = [
-    "Guest", "InterviewSession", "InterviewerFeedback", "Invite", "Note", "NoteSheet", "Round", "RoundEvent",
-    "RoundQuestion", "Scorecard", "ShareLink", "Snapshot", "Submission",
+    "CardReview", "Guest", "InterviewSession", "InterviewerFeedback", "Invite", "Note", "NoteSheet", "Round", "RoundEvent",
+    "ReviewCard", "ReviewSettings", "RoundQuestion", "Scorecard", "ShareLink", "Snapshot", "Submission",
 ]

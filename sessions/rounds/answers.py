@@ -20,6 +20,7 @@ from sessions.rounds.answer_limits import (
 from sessions.rounds.clock import require_running, round_sync
 from sessions.rounds.events import record_event
 from sessions.rounds.refusals import RoundClosed, Withheld
+from sessions.scheduling.recording import round_reviews_record
 
 
 # Snapshots kept per answer field. Reaching it thins the field's history to half, spread
@@ -117,6 +118,7 @@ def self_grade_set(*, round_question: RoundQuestion, grade: str, now: datetime |
     RoundQuestion.objects.filter(pk=round_question.pk).update(self_grade=grade, graded_at=now)
     round_question.refresh_from_db()
     record_event(round_question.round, RoundEvent.Kind.GRADE, now, round_question=round_question, detail=grade)
+    round_reviews_record(round_question.round)  # graded after the end: the review follows the grade
     return round_question
 
 
@@ -139,4 +141,5 @@ def round_assess(*, round: Round, ratings: dict[str, int], reflection: str, now:
         raise ValidationError(errors)
     Round.objects.filter(pk=round.pk).update(self_assessment=ratings, reflection=reflection, assessed_at=now)
     round.refresh_from_db()
+    round_reviews_record(round)
     return round

@@ -17,6 +17,7 @@ from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion
 from sessions.rounds.constraints import deliver_scheduled_constraints
 from sessions.rounds.events import record_event
 from sessions.rounds.refusals import RoundClosed
+from sessions.scheduling.recording import round_reviews_record
 from sessions.portability import rules as import_rules
 
 
@@ -135,6 +136,7 @@ def _finish(round: Round, *, now: datetime, reason: str) -> None:
     if changed:
         kind = RoundEvent.Kind.TIME_UP if reason == Round.EndReason.TIME_UP else RoundEvent.Kind.END
         record_event(round, kind, now)
+        round_reviews_record(round)
 
 
 def _account_current(round: Round, now: datetime) -> None:

@@ -18,6 +18,7 @@ from interviewprep.celery import app as celery_app
 from questions.models import Question
 from sessions.models import Round, Submission
 from sessions.rounds.answers import answer_save
+from sessions.scheduling.recording import round_reviews_record
 from sessions.runs.run_queue import RunLimited, run_due_for, run_next_for, runs_admit, runs_lock_user, users_waiting
 
 __all__ = ["RunLimited", "submission_create", "submission_claim", "submission_execute", "submissions_recover"]
@@ -122,6 +123,12 @@ def _touch_round(submission: Submission) -> None:
         Round.objects.filter(questions__id=submission.round_question_id).touch()
 
 
+def _record_late_verdicts(rounds) -> None:
+    """A Submit judged after its round ended still rates the question (sessions.scheduling.ratings)."""
+    for stage_round in rounds.filter(status=Round.Status.FINISHED).distinct():
+        round_reviews_record(stage_round)
+
+
 def submission_claim(*, submission_id: int, worker: str = "") -> Submission | None:
     """Move a queued row to running. Returns None when another worker has it or it is finished."""
     claimed = Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED).update(
@@ -153,6 +160,8 @@ def submission_execute(*, submission_id: int, worker: str = "") -> Submission | 
         _send_next(submission.user_id)
     _touch_round(submission)
     submission.refresh_from_db()
+    if submission.kind == Submission.Kind.SUBMIT and submission.round_question_id:
+        _record_late_verdicts(Round.objects.filter(questions__id=submission.round_question_id))
     _log_run(submission)
     return submission
 
@@ -278,6 +287,7 @@ def submissions_recover(
     )
     if failed:
         Round.objects.filter(questions__submissions__in=stale_ids).touch()
+        _record_late_verdicts(Round.objects.filter(questions__submissions__in=stale_ids))
     for user_id in failed_users - {None}:  # their held runs would otherwise wait for the sweep
         with transaction.atomic():
             runs_lock_user(user_id)
