@@ -43,6 +43,7 @@ def main() -> int:
     # The bundled pack's solutions are judged by the test suite; judging its 40-odd coding questions again here
     # (slow wrong solutions run to their time limits) would add minutes to every first start.
     _manage("load_pack", str(DEFAULT_PACK), "--no-verify")
+    _manage("backfill_review_cards", "--once")  # history from before review cards existed
     subprocess.run([sys.executable, "-m", "sandbox", "check"], cwd=BASE_DIR)
 
     broker = os.environ.get("CELERY_BROKER_URL") or "the embedded filesystem broker in var/broker"

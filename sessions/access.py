@@ -18,7 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from questions.access import is_guest, live_candidate_question_ids
-from sessions.models import Guest, InterviewSession, Round, RoundEvent, RoundQuestion, Submission
+from sessions.models import Guest, InterviewSession, ReviewCard, Round, RoundEvent, RoundQuestion, Submission
 
 
 class Role(enum.StrEnum):
@@ -135,6 +135,14 @@ def get_submission_for_user(user, submission_id: int) -> Submission:
     if submission.user_id != user.pk:
         raise Http404("No such run.")
     return submission
+
+
+def get_card_for_user(user, card_id: int) -> ReviewCard:
+    """A review card is its owner's alone: anyone else (a partner, an interviewer) gets 404."""
+    card = get_object_or_404(ReviewCard.objects.select_related("question", "owner"), pk=card_id)
+    if card.owner_id != user.pk:
+        raise Http404("No such card.")
+    return card
 
 
 @dataclass(frozen=True)

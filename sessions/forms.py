@@ -1,7 +1,8 @@
 from django import forms
 
 import sandbox
-from sessions.models import RoundQuestion, Scorecard, Submission
+from questions.models import Question
+from sessions.models import ReviewSettings, RoundQuestion, Scorecard, Submission
 from sessions.review.history import MODE_CHOICES, OUTCOME_CHOICES, ROLE_CHOICES
 
 
@@ -122,3 +123,23 @@ class DataImportForm(forms.Form):
     file = forms.FileField(
         label="Export file (.json)", widget=forms.FileInput(attrs={"accept": ".json,application/json"})
     )
+
+
+class ReviewSettingsForm(forms.Form):
+    """The review queue's settings; the ranges are checked again by the service (sessions.scheduling.cards)."""
+
+    retention_percent = forms.IntegerField(label="Desired retention (%)", min_value=70, max_value=97)
+    reviews_per_day = forms.IntegerField(label="Reviews a day", min_value=1, max_value=100)
+    new_per_day = forms.IntegerField(label="New questions a day", min_value=0, max_value=20)
+    kinds = forms.MultipleChoiceField(label="Kinds to include", choices=Question.Kind.choices,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    @classmethod
+    def for_settings(cls, settings: ReviewSettings) -> "ReviewSettingsForm":
+        return cls(initial={"retention_percent": round(100 * settings.desired_retention),
+                            "reviews_per_day": settings.reviews_per_day, "new_per_day": settings.new_per_day,
+                            "kinds": list(settings.included_kinds)})
+
+
+class CardActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("forget", "Forget"), ("suspend", "Suspend"), ("unsuspend", "Unsuspend")])

@@ -2,7 +2,7 @@ from django.urls import path
 
 from sessions.views import exports as export_views
 from sessions.views import history as history_views
-from sessions.views import notes, paired, review, rounds
+from sessions.views import notes, paired, review, reviews, rounds
 
 ROUND = "practice/rounds/<int:round_id>/"
 QUESTION = ROUND + "q/<int:number>/"
@@ -52,6 +52,12 @@ urlpatterns = [
     # History and progress
     path("practice/history/", history_views.history, name="history"),
     path("practice/progress/", history_views.progress, name="progress"),
+    # Spaced repetition
+    path("practice/reviews/", reviews.reviews, name="reviews"),
+    path("practice/reviews/settings/", reviews.review_settings, name="review_settings"),
+    path("practice/reviews/start/", reviews.review_start, name="review_start"),
+    path("practice/reviews/cards/<int:card_id>/", reviews.card_change, name="review_card_change"),
+    path("practice/reviews/add/<int:question_id>/", reviews.card_add_view, name="review_card_add"),
     # Exports and import
     path("practice/sessions/<int:session_id>/export.md", export_views.session_export_md, name="session_export_md"),
     path("practice/sessions/<int:session_id>/print/", export_views.session_print, name="session_print"),

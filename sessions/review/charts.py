@@ -214,3 +214,53 @@ def bar_chart(
         parts.append("</g>")
     parts.append("</svg>")
     return SvgMarkup("".join(parts))
+
+
+def column_chart(
+    *,
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    description: str = "",
+    label_every: int = 5,
+    width: int = 640,
+    height: int = 220,
+) -> SvgMarkup:
+    """Vertical columns over evenly spaced labels (e.g. the next 30 days), with a y scale from 0.
+
+    Every `label_every`-th label (and the first) is written under its column; all keep their tooltip.
+    """
+    dom_id = _dom_id(chart_id)
+    numbers = [_clean(v) for v in values]
+    top_value = max((n for n in numbers if n is not None), default=0)
+    scale = max(1, math.ceil(top_value))
+    left, right, top, bottom = 40, 10, 14, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = max(1, len(labels))
+    slot = plot_w / count
+    parts = _open_svg(dom_id, "column", width, height, title, description)
+    parts.append('<g class="chart-axis">')
+    for tick in sorted({0, scale // 2, scale}):
+        y = top + plot_h * (1 - tick / scale)
+        parts.append(f'<line class="chart-grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(f'<text class="chart-tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
+    for index, label in enumerate(labels):
+        if index % max(1, label_every) == 0:
+            x = left + slot * (index + 0.5)
+            parts.append(f'<text class="chart-tick" x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle">'
+                         f"{_text(_shorten(str(label), 10))}</text>")
+    parts.append("</g>")
+    if not labels:
+        parts.append(f'<text class="chart-empty" x="{width / 2:.0f}" y="{top + plot_h / 2:.0f}" '
+                     'text-anchor="middle">No data yet</text>')
+    parts.append('<g class="chart-series chart-series-0">')
+    for index, label in enumerate(labels):
+        number = numbers[index] if index < len(numbers) else None
+        size = 0.0 if number is None else plot_h * min(max(number, 0.0), scale) / scale
+        x = left + slot * index + slot * 0.15
+        text = "no data" if number is None else format_number(number)
+        parts.append(f'<rect class="chart-bar" x="{x:.1f}" y="{top + plot_h - size:.1f}" width="{slot * 0.7:.1f}" '
+                     f'height="{size:.1f}"><title>{_text(f"{label}: {text}")}</title></rect>')
+    parts.append("</g></svg>")
+    return SvgMarkup("".join(parts))

@@ -12,6 +12,7 @@ from questions.selectors import stage_choices
 from sessions.forms import HistoryFilterForm
 from sessions.review.history import HistoryFilters, history_rows, history_sessions
 from sessions.review.progress import progress_report
+from sessions.scheduling.report import review_report
 
 PAGE_SIZE = 20
 
@@ -60,4 +61,5 @@ def _query_without_empty(request) -> str:
 @login_required
 @require_GET
 def progress(request):
-    return render(request, "sessions/progress.html", {"report": progress_report(user=request.user)})
+    context = {"report": progress_report(user=request.user), "reviews": review_report(request.user)}
+    return render(request, "sessions/progress.html", context)

@@ -51,6 +51,7 @@ from sessions.models import (
     Invite,
     Note,
     NoteSheet,
+    ReviewCard,
     Round,
     RoundEvent,
     RoundQuestion,
@@ -148,6 +149,7 @@ class World:
     second: Round  # after the swap, the partner interviews the owner
     notes: dict  # round order -> the interviewer's note in it
     submission: Submission  # the partner's Submit in round 1
+    card: ReviewCard  # the partner's review card for why-us, added by hand
     tokens: dict  # "valid", "revoked", "expired", "used", "unknown"
     released: dict  # round order -> scorecard released?
 
@@ -189,6 +191,8 @@ class World:
             "session_id": self.session.pk,
             "submission_id": self.submission.pk,
             "token": self.tokens.get(variant, ""),
+            "card_id": self.card.pk,
+            "question_id": Question.objects.get(slug="sum-two").pk,
         }
         url = reverse(name, kwargs={key: values[key] for key in PATTERNS[name].pattern.converters})
         if name == "round_live":  # the poll, as a page rendered before the last change (or, fresh, after it)
@@ -213,6 +217,9 @@ class World:
             "join": {"display_name": "Gus"},
             "round_add_time": {"minutes": "5"},
             "round_summary": {"reflection": "Typed reflection."},
+            "review_settings": {"retention_percent": "90", "reviews_per_day": "10", "new_per_day": "3",
+                                "kinds": ["concept", "coding"]},
+            "review_card_change": {"action": "suspend"},
             "answer_save": {"code": "print(2)", "language": "python"} if coding else {"situation": "Typed."},
             "run_code": {"kind": "run", "language": "python", "code": "print(1)"},
             "self_grade": {"grade": "good"},
@@ -281,10 +288,12 @@ def _build(situation: str, owner, partner, outsider) -> World:
             round=_fresh(second), interviewer=partner, ratings={}, recommendation="", feedback="MARK-FEEDBACK-2"
         )
     released = {r.order: Scorecard.objects.filter(round=r, released_at__isnull=False).exists() for r in (first, second)}
+    card = ReviewCard.objects.create(owner=partner, question=Question.objects.get(slug="why-us"),
+                                     created_at=timezone.now(), due=timezone.now())
     return World(
         situation=situation, owner=owner, partner=partner, outsider=outsider, session=session,
         first=_fresh(first), second=_fresh(second), notes={k: v.pk for k, v in notes.items()},
-        submission=submission, tokens=tokens, released=released,
+        submission=submission, tokens=tokens, released=released, card=card,
     )
 
 
@@ -412,6 +421,13 @@ LIVE = [
     ("data_export", "GET", "302 200 200 200 200"),
     ("data_import", "GET", "302 200 200 200 200"),
     ("data_import", "POST", "302 400 400 400 400"),  # no file sent
+    # Reviews: a user's own queue and cards.
+    ("reviews", "GET", "302 200 200 200 200"),
+    ("review_settings", "POST", "302 302 302 302 302"),
+    # Every mini-pack question is in a round the partner is the candidate of: none may join their review.
+    ("review_start", "POST", "302 302 400 302 302"),
+    ("review_card_change", "POST", "302 404 302 404 404"),  # the partner's card
+    ("review_card_add", "POST", "302 302 403 302 302"),  # sum-two, live in the partner's round
 ]
 
 ENDED = [
@@ -466,6 +482,7 @@ ENDED = [
     ("session_export_md", "GET", "302 404 200 200 200"),
     ("session_print", "GET", "302 404 200 200 200"),
     ("data_export", "GET", "302 200 200 200 200"),
+    ("reviews", "GET", "302 200 200 200 200"),  # the partner's cards now hold round 1's ratings
 ]
 
 SWAPPED = [
@@ -522,6 +539,9 @@ SWAPPED = [
     ("shared_replay[share]", "GET", "404 404 404 404 404"),  # the partner's link: they interviewed round 2
     ("session_export_md", "GET", "302 404 200 200 200"),
     ("data_export", "GET", "302 200 200 200 200"),
+    ("reviews", "GET", "302 200 200 200 200"),
+    ("review_card_change", "POST", "302 404 404 302 404"),  # the partner interviews now; still their card
+    ("review_card_add", "POST", "302 302 302 302 302"),  # sum-two is in no live round any more
 ]
 
 TABLES = {"live": LIVE, "ended": ENDED, "swapped": SWAPPED}

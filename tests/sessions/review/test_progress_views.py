@@ -182,13 +182,14 @@ def test_concept_self_grades_are_averaged_per_day(owner_client, practice):
 def test_each_chart_is_followed_by_a_table_of_its_numbers(owner_client, practice):
     html = owner_client.get(URL).content.decode()
     charts = re.findall(r"<svg .*?</svg>", html, re.DOTALL)
-    assert len(charts) == 4  # one stage, pass rate by problem and by tag, concept grades
+    # One stage, pass rate by problem and by tag, concept grades; then the reviews' forecast and stage shares.
+    assert len(charts) == 6
     for chart in charts:
         assert 'role="img"' in chart and "aria-labelledby=" in chart
         assert "style=" not in chart and not re.search(r"\son\w+=", chart) and "<script" not in chart
     after_charts = [html[html.index(chart) + len(chart):] for chart in charts]
     assert all(rest.lstrip().startswith('<details class="chart-numbers">') for rest in after_charts)
-    assert html.count('<table class="chart-table">') == 4
+    assert html.count('<table class="chart-table">') == 6
     assert "<td>2.5</td>" in html  # the day's average, as the chart's tooltip has it
     assert "<td>2</td>\n            <td>none</td>" in html  # the solo round: no interviewer
     assert f'href="/practice/sessions/{practice["released"].session_id}/review/"' in html
@@ -226,7 +227,7 @@ def test_its_query_count_does_not_grow_with_practice(owner_client, owner, partne
         self_assess(more, 2, at(day) + timedelta(minutes=15))
         submit(owner, more, "AC")
         grade(solo_round(owner, "bayes", day), "hard", at(day) + timedelta(minutes=11))
-    assert count() == before <= 8
+    assert count() == before <= 14  # at most 8 for the progress report, 6 for the reviews' memory section
     assert len(owner_client.get(URL).context["report"].stages[0].points) == 9
 
 
