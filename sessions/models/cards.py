@@ -10,6 +10,15 @@ from django.conf import settings
 from django.db import models
 
 
+class Rating(models.IntegerChoices):
+    """FSRS's four ratings (fsrs.Rating), with their values."""
+
+    AGAIN = 1, "Again"
+    HARD = 2, "Hard"
+    GOOD = 3, "Good"
+    EASY = 4, "Easy"
+
+
 class ReviewCard(models.Model):
     """One question in one user's review queue."""
 
@@ -31,7 +40,7 @@ class ReviewCard(models.Model):
     difficulty = models.FloatField(null=True, blank=True)
     due = models.DateTimeField()
     last_review = models.DateTimeField(null=True, blank=True)
-    last_rating = models.PositiveSmallIntegerField(null=True, blank=True)  # 1..4 (fsrs.Rating)
+    last_rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
     reviews_count = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -50,11 +59,7 @@ class ReviewCard(models.Model):
 class CardReview(models.Model):
     """One rating of a card, taken from what happened to its question in one round."""
 
-    class Rating(models.IntegerChoices):
-        AGAIN = 1, "Again"
-        HARD = 2, "Hard"
-        GOOD = 3, "Good"
-        EASY = 4, "Easy"
+    Rating = Rating
 
     class Source(models.TextChoices):
         SELF_GRADE = "self_grade", "Your self-grade"

@@ -3,7 +3,7 @@
 | kind | rating |
 |---|---|
 | concept | the self-grade as it is (Again, Hard, Good, Easy); without one, the interviewer's released rating |
-| coding | the first judged Submit accepted, no hint and no model answer seen: Good, or Easy within half the question's time; accepted after hints or after earlier Submits failed: Hard; never accepted by the end, or accepted only after reading the model answer: Again |
+| coding | the first judged Submit accepted with no hint: Good, or Easy within half the question's time; accepted after hints or after earlier Submits failed: Hard; never accepted by the end: Again (a coding round shows no model answer until it ends) |
 | design, behavioural | the interviewer's rating once released (it wins); otherwise the round's self-assessment (its mean, 1 to 4) |
 
 A question nobody touched (no time on it, nothing written, nothing run) gives no rating; nor does a coding
@@ -71,16 +71,17 @@ def was_touched(round_question: RoundQuestion, submissions: Sequence[Submission]
 
 
 def decide(round_question: RoundQuestion, *, stage_round: Round, submissions: Sequence[Submission],
-           scorecard: Scorecard | None, question_seconds: float) -> Decision | None:
+           scorecard: Scorecard | None, question_seconds: float, hint_times: Sequence[datetime] = ()) -> Decision | None:
     """The rating this question earns from its finished round, or None when it earns none (yet).
 
-    `submissions` are this round question's runs; `question_seconds` its share of the round's time.
+    `submissions` are this round question's runs; `question_seconds` its share of the round's time;
+    `hint_times` when each of its hints was revealed (a hint read after the accepted Submit helped nothing).
     """
     if stage_round.status != Round.Status.FINISHED or not was_touched(round_question, submissions):
         return None
     kind = round_question.question.kind
     if kind == "coding":
-        return _coding(round_question, stage_round, submissions, question_seconds)
+        return _coding(round_question, stage_round, submissions, question_seconds, hint_times)
     interviewer = interviewer_rating(round_question, scorecard)
     if kind == "concept":
         if round_question.self_grade:
@@ -99,7 +100,7 @@ def decide(round_question: RoundQuestion, *, stage_round: Round, submissions: Se
 
 
 def _coding(round_question: RoundQuestion, stage_round: Round, submissions: Sequence[Submission],
-            question_seconds: float) -> Decision | None:
+            question_seconds: float, hint_times: Sequence[datetime]) -> Decision | None:
     submits = sorted((s for s in submissions if s.kind == Submission.Kind.SUBMIT), key=lambda s: (s.created_at, s.pk))
     if any(not s.is_final for s in submits):
         return None  # rated when the verdict arrives
@@ -110,13 +111,11 @@ def _coding(round_question: RoundQuestion, stage_round: Round, submissions: Sequ
                         stage_round.ended_at)
     passed = judged[accepted]
     when = passed.finished_at or passed.created_at
-    answer_seen = round_question.model_answer_revealed_at
-    if answer_seen is not None and answer_seen <= passed.created_at:
-        return Decision(Rating.AGAIN, Source.VERDICT, "accepted after reading the model answer", when)
-    if round_question.hints_revealed or accepted > 0:
+    hints = sum(1 for revealed in hint_times if revealed <= passed.created_at)
+    if hints or accepted > 0:
         helps = []
-        if round_question.hints_revealed:
-            helps.append(f"{round_question.hints_revealed} hint{'s' if round_question.hints_revealed > 1 else ''}")
+        if hints:
+            helps.append(f"{hints} hint{'s' if hints > 1 else ''}")
         if accepted:
             helps.append(f"{accepted} failed Submit{'s' if accepted > 1 else ''}")
         return Decision(Rating.HARD, Source.VERDICT, f"accepted after {' and '.join(helps)}", when)

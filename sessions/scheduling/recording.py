@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from questions.access import is_guest
-from sessions.models import CardReview, InterviewSession, ReviewCard, Round
+from sessions.models import CardReview, InterviewSession, ReviewCard, Round, RoundEvent, Scorecard
 from sessions.scheduling.ratings import decide
 from sessions.scheduling.scheduler import card_reschedule, scheduler_for, settings_for
 
@@ -35,14 +35,19 @@ def round_reviews_record(stage_round: Round) -> int:
         stage_round.questions.select_related("question")
         .prefetch_related("question__rubric_items", "submissions").order_by("order")
     )
-    scorecard = stage_round.scorecard_or_none
+    scorecard = Scorecard.objects.filter(round=stage_round).first()  # fresh: a caller may hold the draft
     question_seconds = stage_round.duration_seconds / max(1, len(round_questions))
     imported = stage_round.session.is_imported
+    hint_times: dict[int, list] = {}
+    for rq_id, when in RoundEvent.objects.filter(round=stage_round, kind=RoundEvent.Kind.REVEAL_HINT).values_list(
+            "round_question_id", "created_at"):
+        hint_times.setdefault(rq_id, []).append(when)
     changed = {}
     with transaction.atomic():
         for rq in round_questions:
             decision = decide(rq, stage_round=stage_round, submissions=list(rq.submissions.all()),
-                              scorecard=scorecard, question_seconds=question_seconds)
+                              scorecard=scorecard, question_seconds=question_seconds,
+                              hint_times=hint_times.get(rq.pk, ()))
             if decision is None:
                 continue
             card, _ = ReviewCard.objects.get_or_create(
@@ -67,7 +72,7 @@ def round_reviews_record(stage_round: Round) -> int:
 
 
 def reviews_backfill(*, rounds=None) -> tuple[int, int]:
-    """Record every finished round (or those given): (rounds seen, cards rescheduled). Running it twice changes nothing."""
+    """Record every finished round (or those given): (rounds seen, card updates). Running it twice changes nothing."""
     rounds = rounds if rounds is not None else Round.objects.filter(status=Round.Status.FINISHED)
     seen = rescheduled = 0
     for stage_round in rounds.select_related("session__owner", "candidate").order_by("pk").iterator(chunk_size=200):
