@@ -185,19 +185,19 @@ class Catalogue:
     """The questions, stages and loops the document names, looked up once."""
 
     def __init__(self, document: dict):
-        question_slugs, loop_slugs = set(), set()
+        question_slugs, loop_slugs = [], []  # lists: a forged slug may be unhashable (a list), and is dropped below
         for session in dicts(document.get("sessions")):
             if isinstance(session.get("loop"), dict):
-                loop_slugs.add(session["loop"].get("slug"))
+                loop_slugs.append(session["loop"].get("slug"))
             for stage_round in dicts(session.get("rounds")):
                 if isinstance(stage_round.get("stage"), dict):
-                    loop_slugs.add(stage_round["stage"].get("loop"))
+                    loop_slugs.append(stage_round["stage"].get("loop"))
                 for rq in dicts(stage_round.get("questions")):
                     if isinstance(rq.get("question"), dict):
-                        question_slugs.add(rq["question"].get("slug"))
+                        question_slugs.append(rq["question"].get("slug"))
         for card in dicts(document.get("review_cards")):
             if isinstance(card.get("question"), dict):
-                question_slugs.add(card["question"].get("slug"))
+                question_slugs.append(card["question"].get("slug"))
         question_slugs = {s for s in question_slugs if isinstance(s, str)}
         loop_slugs = {s for s in loop_slugs if isinstance(s, str)}
         self.questions = {
