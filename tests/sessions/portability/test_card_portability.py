@@ -258,7 +258,8 @@ def first_review(data: dict) -> dict:
      "review_cards[0].reviews[0].at: no question of this document is at session 999999, round 0, question 0."),
     (lambda d: first_review(d)["at"].update(session=session_on(d, "design-feed")),
      "review_cards[0].reviews[0].at: that round question asks another question than this card's."),
-    (lambda d: d["review_cards"][0]["question"].update(slug=["bayes"]), "review_cards[0].question.slug: expected text."),
+    (lambda d: d["review_cards"][0]["question"].update(slug=["bayes"]),
+     "review_cards[0].question.slug: expected text."),
     (lambda d: d["review_cards"][0]["question"].update(slug="bayes-2", title="Bayes again"),
      "The question “Bayes again” (mini/bayes-2) is not on this instance: load the pack “mini” first."),
 ])
