@@ -1,6 +1,6 @@
-"""The JSON writer: all of a user's data, as the document `sessions.portability.importer` reads back on
-another instance (its shape: `sessions.portability.schema`). What each round holds is what the read
-model (`read_model`) lets the user read.
+"""The JSON writer: all of a user's data (sessions, review cards, review settings), as the document
+`sessions.portability.importer` reads back on another instance (its shape: `sessions.portability.schema`).
+What each round holds is what the read model (`read_model`) lets the user read; the cards are `cards`'.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.utils import timezone
 from sessions.access import ANSWERING
 from sessions.feedback.scorecards import rated_entries
 from sessions.models import RoundQuestion
+from sessions.portability.cards import cards_data, settings_data
 from sessions.portability.read_model import RoundRead, user_sessions
 from sessions.portability.schema import (
     FORMAT,
@@ -27,7 +28,7 @@ from sessions.paired.services import display_name
 
 
 def user_data(user, *, now: datetime | None = None) -> dict:
-    """Every session `user` took part in, with what they may read of each round, as a JSON-ready dict."""
+    """Every session `user` took part in, with what they may read of each round, and their cards: JSON-ready."""
     now = now or timezone.now()
     sessions = [
         {
@@ -48,6 +49,8 @@ def user_data(user, *, now: datetime | None = None) -> dict:
         "exported_at": moment(now),
         "user": {"username": user.get_username(), "name": display_name(user)},
         "sessions": sessions,
+        "review_settings": settings_data(user),
+        "review_cards": cards_data(user, sessions),
     }
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from django.core.exceptions import ValidationError
 
 from questions.models import InterviewLoop, Question, Stage
-from sessions.portability.schema import FORMAT, LOOP_KEYS, QUESTION_KEYS, STAGE_KEYS, VERSION
+from sessions.portability.schema import FORMAT, LOOP_KEYS, QUESTION_KEYS, READABLE_VERSIONS, STAGE_KEYS
 from sessions.rounds.answer_limits import MAX_ANSWER_BYTES
 
 MAX_ERRORS = 100  # past this the list stops growing: the document is plainly not an export
@@ -27,9 +27,10 @@ def require_export(document: dict | None) -> None:
         raise ValidationError("This is not an InterviewPrep export: expected a JSON object.")
     if document.get("format") != FORMAT:
         raise ValidationError(f"This is not an InterviewPrep export (its “format” is not “{FORMAT}”).")
-    if type(document.get("version")) is not int or document["version"] != VERSION:
+    if type(document.get("version")) is not int or document["version"] not in READABLE_VERSIONS:
+        readable = " and ".join(str(version) for version in READABLE_VERSIONS)
         raise ValidationError(
-            f"This export has version {str(document.get('version'))[:20]}; this instance reads version {VERSION}."
+            f"This export has version {str(document.get('version'))[:20]}; this instance reads versions {readable}."
         )
 
 
@@ -184,16 +185,19 @@ class Catalogue:
     """The questions, stages and loops the document names, looked up once."""
 
     def __init__(self, document: dict):
-        question_slugs, loop_slugs = set(), set()
+        question_slugs, loop_slugs = [], []  # lists: a forged slug may be unhashable (a list), and is dropped below
         for session in dicts(document.get("sessions")):
             if isinstance(session.get("loop"), dict):
-                loop_slugs.add(session["loop"].get("slug"))
+                loop_slugs.append(session["loop"].get("slug"))
             for stage_round in dicts(session.get("rounds")):
                 if isinstance(stage_round.get("stage"), dict):
-                    loop_slugs.add(stage_round["stage"].get("loop"))
+                    loop_slugs.append(stage_round["stage"].get("loop"))
                 for rq in dicts(stage_round.get("questions")):
                     if isinstance(rq.get("question"), dict):
-                        question_slugs.add(rq["question"].get("slug"))
+                        question_slugs.append(rq["question"].get("slug"))
+        for card in dicts(document.get("review_cards")):
+            if isinstance(card.get("question"), dict):
+                question_slugs.append(card["question"].get("slug"))
         question_slugs = {s for s in question_slugs if isinstance(s, str)}
         loop_slugs = {s for s in loop_slugs if isinstance(s, str)}
         self.questions = {

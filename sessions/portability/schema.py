@@ -1,10 +1,16 @@
 """The JSON export format: its name and version, how it writes times and names pack content, shared by
 the writer (`json_export`) and the reader (`reader`, `planner`).
 
-A document is `{"format", "version", "exported_at", "user", "sessions": [...]}`; each session holds its
-rounds, each round its questions (with snapshots and runs), events, notes, sheets, scorecard and the
-candidate's feedback. Questions, stages and loops are named by their pack slugs, never by database ids;
-scorecard ratings by their position in the rubric (`sessions.feedback.scorecards`).
+A document is `{"format", "version", "exported_at", "user", "sessions": [...], "review_settings",
+"review_cards": [...]}`; each session holds its rounds, each round its questions (with snapshots and runs),
+events, notes, sheets, scorecard and the candidate's feedback. Questions, stages and loops are named by their
+pack slugs, never by database ids; scorecard ratings by their position in the rubric
+(`sessions.feedback.scorecards`).
+
+Version 2 added the spaced-repetition data (`sessions.portability.cards`): the review settings (null until
+the user saved them) and the user's cards, each with its review log; a review names the round question it
+came from by `{"session": the session's "id" in this document, "round": round order, "question": question
+order}`, or null when that round question is gone. Version 1 documents have neither; both are read.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 FORMAT = "interviewprep-export"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 # The keys naming pack content, as the writer writes them and the reader looks them up (titles are for people).
 QUESTION_KEYS = ("pack", "slug")
@@ -32,6 +39,8 @@ MAX_SUBMISSIONS_PER_QUESTION = 2000
 MAX_OUTPUT_BYTES = 1024 * 1024  # stdout, stderr, compiler output of one run
 MAX_RESULTS_BYTES = 2 * 1024 * 1024  # a judged run's stored results, as JSON
 MAX_SHEET_BYTES = 256 * 1024
+MAX_CARDS = 5000
+MAX_REVIEWS_PER_CARD = 1000
 
 # Fields of a run kept as they are.
 SUBMISSION_FIELDS = ("kind", "language", "source", "stdin", "status", "verdict", "stdout", "stderr", "compile_output",

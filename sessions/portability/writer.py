@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -21,8 +23,16 @@ from sessions.portability import rules
 from sessions.portability.plan import PlannedSession
 
 
-def write_sessions(user, planned: list[PlannedSession]) -> tuple[int, int, int]:
-    """Create the planned sessions that are not here yet: (created, skipped, notes left out).
+@dataclass
+class Written:
+    session_ids: list[int]  # the session each planned one became here: created, or the one already here
+    created_ids: list[int]
+    skipped: int
+    notes_left_out: int
+
+
+def write_sessions(user, planned: list[PlannedSession]) -> Written:
+    """Create the planned sessions that are not here yet.
 
     Importing the same file twice creates nothing the second time: a session is the same
     when one of the user's sessions has its mode, title and creation time.
@@ -30,22 +40,25 @@ def write_sessions(user, planned: list[PlannedSession]) -> tuple[int, int, int]:
     with transaction.atomic():
         # One import at a time per user, so two uploads of one file cannot both create its sessions.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        existing = set(
-            InterviewSession.objects.filter(Q(owner=user) | Q(partner=user))
-            .values_list("mode", "title", "created_at")
-        )
-        created = skipped = left_out = 0
+        existing = {
+            (mode, title, created_at): pk
+            for pk, mode, title, created_at in InterviewSession.objects.filter(Q(owner=user) | Q(partner=user))
+            .order_by("-pk").values_list("pk", "mode", "title", "created_at")
+        }
+        written = Written(session_ids=[], created_ids=[], skipped=0, notes_left_out=0)
         for plan in planned:
             key = (plan.row.mode, plan.row.title, plan.created_at)
             if key in existing:
-                skipped += 1
+                written.skipped += 1
+                written.session_ids.append(existing[key])
                 continue
-            existing.add(key)
             rules.require_history_room(user, plan.snapshot_bytes)
             create_session(plan)
-            created += 1
-            left_out += plan.notes_left_out
-    return created, skipped, left_out
+            existing[key] = plan.row.pk
+            written.session_ids.append(plan.row.pk)
+            written.created_ids.append(plan.row.pk)
+            written.notes_left_out += plan.notes_left_out
+    return written
 
 
 def create_session(plan: PlannedSession) -> None:

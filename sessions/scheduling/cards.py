@@ -18,9 +18,9 @@ REVIEWS_PER_DAY_RANGE = (1, 100)
 NEW_PER_DAY_RANGE = (0, 20)
 
 
-def review_settings_save(*, user, desired_retention: float, reviews_per_day: int, new_per_day: int,
-                         kinds: list[str]) -> ReviewSettings:
-    """Save the settings (all or nothing); a new retention reschedules every card of the user."""
+def review_settings_errors(*, desired_retention: float, reviews_per_day: int, new_per_day: int,
+                           kinds: list[str]) -> dict[str, str]:
+    """What is wrong with these settings, by field (empty when they may be saved); the form and the import ask."""
     errors = {}
     if not RETENTION_RANGE[0] <= desired_retention <= RETENTION_RANGE[1]:
         errors["desired_retention"] = "Choose a desired retention between 70% and 97%."
@@ -31,6 +31,14 @@ def review_settings_save(*, user, desired_retention: float, reviews_per_day: int
     unknown = [kind for kind in kinds if kind not in ReviewSettings.KINDS]
     if unknown or not kinds:
         errors["kinds"] = "Include at least one kind of question: concept, coding, design or behavioural."
+    return errors
+
+
+def review_settings_save(*, user, desired_retention: float, reviews_per_day: int, new_per_day: int,
+                         kinds: list[str]) -> ReviewSettings:
+    """Save the settings (all or nothing); a new retention reschedules every card of the user."""
+    errors = review_settings_errors(desired_retention=desired_retention, reviews_per_day=reviews_per_day,
+                                    new_per_day=new_per_day, kinds=kinds)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

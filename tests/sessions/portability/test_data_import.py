@@ -61,11 +61,17 @@ def as_file(data: dict) -> dict:
 
 
 def normalised(data: dict) -> dict:
-    """The export without what may differ between instances: the sessions' ids and the export time."""
+    """The export without what may differ between instances: the sessions' ids and the export time.
+
+    A review's place names its session by id; it is kept as the session's position in the document.
+    """
     data = copy.deepcopy(data)
     data.pop("exported_at")
-    for session in data["sessions"]:
-        session.pop("id")
+    positions = {session.pop("id"): i for i, session in enumerate(data["sessions"])}
+    for card in data["review_cards"]:
+        for review in card["reviews"]:
+            if review["at"] is not None:
+                review["at"]["session"] = positions[review["at"]["session"]]
     return data
 
 
@@ -208,8 +214,8 @@ def document(owner, partner, mini_pack):
 @pytest.mark.parametrize("change, words", [
     (lambda d: d.update(format="something-else"), "not an InterviewPrep export"),
     (lambda d: d.pop("format"), "not an InterviewPrep export"),
-    (lambda d: d.update(version=2), "version 2; this instance reads version 1"),
-    (lambda d: d.update(version="1"), "version 1; this instance reads version 1"),
+    (lambda d: d.update(version=3), "version 3; this instance reads versions 1 and 2"),
+    (lambda d: d.update(version="2"), "version 2; this instance reads versions 1 and 2"),
     (lambda d: d.update(version=True), "version True"),
 ])
 def test_a_document_of_another_format_or_version_is_refused(owner, document, change, words):
@@ -239,6 +245,9 @@ def test_a_question_missing_here_is_named_once_and_nothing_is_saved(owner, docum
             if rq["question"]["slug"] == "sum-two":
                 rq["question"]["slug"] = "sum-three"
                 rq["question"]["title"] = "Sum three numbers"
+    for card in document["review_cards"]:  # its card names it too
+        if card["question"]["slug"] == "sum-two":
+            card["question"].update(slug="sum-three", title="Sum three numbers")
     messages = errors_of(owner, document)
     assert messages == [
         "The question “Sum three numbers” (mini/sum-three) is not on this instance: load the pack “mini” first."
