@@ -250,6 +250,9 @@ def write_cards(user, cards: list[PlannedCard], settings: dict | None, session_i
         changed = created or _card_merge(card, planned)
         linked = set(card.reviews.exclude(round_question=None).values_list("round_question_id", flat=True))
         logged = set(card.reviews.values_list("reviewed_at", "rating"))
+        # Reviews here whose session was deleted: the same review coming back with its session is linked again.
+        unlinked = {(when, rating): pk for pk, when, rating in
+                    card.reviews.filter(round_question=None).values_list("pk", "reviewed_at", "rating")}
         new = []
         for review in planned.reviews:
             rq_id = None
@@ -257,11 +260,16 @@ def write_cards(user, cards: list[PlannedCard], settings: dict | None, session_i
                 index, round_order, order = review.at
                 found = round_questions.get((session_ids[index], round_order, order))
                 rq_id = found[0] if found and found[1] == planned.question.pk else None
-            if (rq_id in linked) if rq_id is not None else ((review.reviewed_at, review.rating) in logged):
+            key = (review.reviewed_at, review.rating)
+            if rq_id is not None and rq_id not in linked and key in unlinked:
+                CardReview.objects.filter(pk=unlinked.pop(key)).update(round_question_id=rq_id)
+                linked.add(rq_id)
+                continue
+            if (rq_id in linked) if rq_id is not None else (key in logged):
                 continue
             if rq_id is not None:
                 linked.add(rq_id)
-            logged.add((review.reviewed_at, review.rating))
+            logged.add(key)
             new.append(CardReview(card=card, round_question_id=rq_id, rating=review.rating, source=review.source,
                                   reason=review.reason, reviewed_at=review.reviewed_at))
         CardReview.objects.bulk_create(new, batch_size=500)

@@ -117,4 +117,7 @@ def _imported_message(result) -> str:
             f"{result.notes_left_out} note{'s' if result.notes_left_out != 1 else ''} by your interviewers "
             "could not be kept, because they are not on this instance."
         )
+    if result.cards:
+        parts.append(f"{result.cards} review card{'s' if result.cards != 1 else ''} updated "
+                     f"({result.reviews} review{'s' if result.reviews != 1 else ''} added).")
     return " ".join(parts)

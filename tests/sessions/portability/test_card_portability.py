@@ -175,6 +175,21 @@ def test_a_review_of_a_session_already_here_links_to_its_round_question(alice_pr
 
 
 @pytest.mark.django_db
+def test_sessions_deleted_then_imported_back_link_their_reviews_again(alice_practised):
+    """Deleting a session keeps its reviews (unlinked); importing the export back links them, adding none."""
+    data = exported(alice_practised)
+    expected = (schedules(alice_practised), len(review_log(alice_practised)))
+    InterviewSession.objects.filter(owner=alice_practised).delete()
+    assert set(CardReview.objects.values_list("round_question", flat=True)) == {None}
+
+    result = user_data_import(user=alice_practised, data=data)
+
+    assert (result.created, result.reviews) == (3, 0)
+    assert (schedules(alice_practised), len(review_log(alice_practised))) == expected
+    assert {owner for *_, owner in review_log(alice_practised)} == {alice_practised.username}
+
+
+@pytest.mark.django_db
 def test_cards_merge_with_the_users_own(alice_practised, outsider):
     data = exported(alice_practised)
     data["review_cards"][0]["suspended"] = True
