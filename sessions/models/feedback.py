@@ -66,6 +66,9 @@ class Scorecard(models.Model):
         YES = "yes", "Yes"
         STRONG_YES = "strong_yes", "Strong yes"
 
+    # A rating as a score from 1 to 4 (progress charts, review cards).
+    SCORES = {Rating.STRONG_NO: 1, Rating.NO: 2, Rating.YES: 3, Rating.STRONG_YES: 4}
+
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="scorecard")
     interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # {"stage:<id>" or "question:<id>": Rating}

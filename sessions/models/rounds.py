@@ -158,6 +158,9 @@ class RoundQuestion(models.Model):
         GOOD = "good", "Good"
         EASY = "easy", "Easy"
 
+    # A grade as a score from 1 to 4, which is also its FSRS rating (progress charts, review cards).
+    GRADE_SCORES = {Grade.AGAIN: 1, Grade.HARD: 2, Grade.GOOD: 3, Grade.EASY: 4}
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
     question = models.ForeignKey("questions.Question", on_delete=models.PROTECT, related_name="round_questions")
     order = models.PositiveIntegerField(default=0)

@@ -25,12 +25,8 @@ from sessions.access import round_role, round_visibility
 from sessions.models import InterviewerFeedback, InterviewSession, Round, RoundQuestion, Scorecard, Submission
 from sessions.review import charts
 
-RATING_SCORES = {
-    Scorecard.Rating.STRONG_NO: 1, Scorecard.Rating.NO: 2, Scorecard.Rating.YES: 3, Scorecard.Rating.STRONG_YES: 4,
-}
-GRADE_SCORES = {
-    RoundQuestion.Grade.AGAIN: 1, RoundQuestion.Grade.HARD: 2, RoundQuestion.Grade.GOOD: 3, RoundQuestion.Grade.EASY: 4,
-}
+RATING_SCORES = Scorecard.SCORES
+GRADE_SCORES = RoundQuestion.GRADE_SCORES
 SCORE_TICKS = [(1, "1"), (2, "2"), (3, "3"), (4, "4")]
 GRADE_TICKS = [(score, label) for (_, label), score in zip(RoundQuestion.Grade.choices, range(1, 5))]
 

@@ -21,13 +21,8 @@ from sessions.models import CardReview, Round, RoundQuestion, Scorecard, Submiss
 Rating = CardReview.Rating
 Source = CardReview.Source
 
-GRADE_RATINGS = {
-    RoundQuestion.Grade.AGAIN: Rating.AGAIN, RoundQuestion.Grade.HARD: Rating.HARD,
-    RoundQuestion.Grade.GOOD: Rating.GOOD, RoundQuestion.Grade.EASY: Rating.EASY,
-}
-INTERVIEWER_SCORES = {
-    Scorecard.Rating.STRONG_NO: 1, Scorecard.Rating.NO: 2, Scorecard.Rating.YES: 3, Scorecard.Rating.STRONG_YES: 4,
-}
+GRADE_RATINGS = RoundQuestion.GRADE_SCORES  # Again..Easy are FSRS's 1..4
+INTERVIEWER_SCORES = Scorecard.SCORES
 # A first-try accept within this share of the question's time is Easy.
 FAST_SHARE = 0.5
 
