@@ -56,7 +56,8 @@ def _coding(rq: RoundQuestion) -> Score:
     passed, total = last.results.get("passed"), last.results.get("total")
     value = f"{passed}/{total} tests" if total else last.verdict or "Judged"
     accepted = last.verdict == "AC"
-    detail = "Last Submit: all tests passed" if accepted else f"Last Submit: {last.verdict or last.get_status_display()}"
+    verdict = last.verdict or last.get_status_display()
+    detail = "Last Submit: all tests passed" if accepted else f"Last Submit: {verdict}"
     return Score(label, value, detail, "good" if accepted else "bad")
 
 

@@ -49,7 +49,8 @@ def test_the_header_shows_the_last_submits_tests_the_grades_and_the_self_assessm
         "Self-assessment": ("—", "Not assessed yet: rate yourself below"),
     }
     submit(owner, coding, kind="run", verdict="AC", passed=2, total=2)  # a Run checks the examples only
-    assert tiles(summary(owner_client, solo_round))["1. Sum two numbers"] == ("—", "Runs check the examples only; no Submit")
+    only_runs = tiles(summary(owner_client, solo_round))["1. Sum two numbers"]
+    assert only_runs == ("—", "Runs check the examples only; no Submit")
     submit(owner, coding, verdict="AC", passed=4, total=4)
     submit(owner, coding, verdict="WA", passed=3, total=4)  # the last Submit is the one that counts
     RoundQuestion.objects.filter(round=solo_round, question__slug="bayes").update(self_grade="good")
@@ -71,16 +72,20 @@ def test_the_self_assessment_is_a_labelled_1_to_4_segmented_control(owner_client
     item = solo_round.stage.rubric_items.get()
     owner_client.post(f"/practice/rounds/{solo_round.pk}/summary/", {f"rating_{item.pk}": "2"})
     html = summary(owner_client, solo_round).content.decode()
-    group = re.search(r'<div class="segmented" role="radiogroup" aria-labelledby="rubric-(\d+)"[^>]*>(.*?)</div>', html, re.S)
+    group = re.search(r'<div class="segmented" role="radiogroup" aria-labelledby="rubric-(\d+)"[^>]*>(.*?)</div>',
+                      html, re.S)
     assert group and group.group(1) == str(item.pk) and f'id="rubric-{item.pk}"' in html
     radios = re.findall(r'<input type="radio" name="rating_\d+" value="(\d)"( checked)?>', group.group(2))
     assert radios == [("1", ""), ("2", " checked"), ("3", ""), ("4", "")]
     for value, label in ((1, "Weak"), (2, "Mixed"), (3, "Solid"), (4, "Strong")):  # the scale's meaning, shown
-        assert f'<span class="segment-value">{value}</span> <span class="segment-label">{label}</span>' in group.group(2)
+        face = f'<span class="segment-value">{value}</span> <span class="segment-label">{label}</span>'
+        assert face in group.group(2)
 
 
 @pytest.mark.django_db
-def test_a_candidate_sees_the_recommendation_only_once_released(owner_client, partner_client, owner, live_round):  # noqa: F811
+def test_a_candidate_sees_the_recommendation_only_once_released(
+    owner_client, partner_client, owner, live_round,  # noqa: F811
+):
     round_services.round_end(round=live_round)
     keys = [key for key, _ in note_services.scorecard_items(live_round)]
     note_services.scorecard_save(round=live_round, interviewer=owner, ratings={key: "yes" for key in keys},
