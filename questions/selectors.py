@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -49,6 +50,39 @@ def question_bank(filters: BankFilters) -> QuerySet[Question]:
     )
 
 
-def stage_choices() -> list[tuple[str, str]]:
+def stage_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Stages grouped by loop, as Django's grouped choices: the select names each loop once (an optgroup)."""
     stages = Stage.objects.select_related("loop").order_by("loop__order", "order")
-    return [(stage.ref, f"{stage.loop.name} · {stage.title}") for stage in stages]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for stage in stages:
+        groups.setdefault(stage.loop.name, []).append((stage.ref, stage.title))
+    return list(groups.items())
+
+
+# ---------------------------------------------------------------- the signed-in user's marks in the bank
+
+# What a user has done with each question (solved, attempted, practised) lives in the sessions app, which this
+# app must not import: sessions registers the rule when it is ready (`sessions.apps`), as it does the access
+# rules in `questions.access`. Without it nobody has marks.
+MarksRule = Callable[[object, list[int]], dict[int, str]]
+
+
+def _no_marks(user, question_ids: list[int]) -> dict[int, str]:
+    return {}
+
+
+_marks_rule: MarksRule = _no_marks
+
+
+def register_marks_rule(rule: MarksRule) -> None:
+    """Install the rule that says, for a user and some question ids, what they did with each: {id: mark}."""
+    global _marks_rule
+    _marks_rule = rule
+
+
+def practice_marks(user, questions: Iterable[Question]) -> dict[int, str]:
+    """{question id: "solved" | "attempted" | "practised"} for the signed-in `user`; visitors get none."""
+    ids = [question.pk for question in questions]
+    if not ids or not (user and user.is_authenticated):
+        return {}
+    return _marks_rule(user, ids)

@@ -8,7 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 from questions.access import can_view_answers
 from questions.forms import BankFilterForm
 from questions.models import InterviewLoop, Question, Tag
-from questions.selectors import BankFilters, loops_with_stages, question_bank, stage_choices
+from questions.selectors import BankFilters, loops_with_stages, practice_marks, question_bank, stage_choices
 
 PAGE_SIZE = 20
 
@@ -36,6 +36,9 @@ def bank(request):
         paginator = Paginator(question_bank(filters), PAGE_SIZE)
         # Past the last page shows the last page, not an error: links go stale as packs change.
         page = paginator.get_page(min(data["page"] or 1, paginator.num_pages))
+        marks = practice_marks(request.user, page.object_list)
+        for question in page.object_list:
+            question.mark = marks.get(question.pk, "")
     else:
         status = 400
     context = {
@@ -44,6 +47,7 @@ def bank(request):
         "stage_choices": stage_choices(),
         "loops": InterviewLoop.objects.order_by("order"),
         "tags": Tag.objects.all(),
+        "signed_in": request.user.is_authenticated,
     }
     template = "questions/bank.html#results" if request.htmx else "questions/bank.html"
     return render(request, template, context, status=status)

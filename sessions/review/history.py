@@ -172,6 +172,30 @@ class HistoryRow:
     status: str = ""  # Finished, In progress, Not finished, Not started
     feedback: str = ""  # paired sessions with a finished round: released or not
     other_person: str = ""  # paired: the person on the other side
+    loop_name: str = ""  # the heading the page groups consecutive rows under ("" : no loop)
+    short_title: str = ""  # the title without the loop's name (and "Paired: "), which the row's group and Mode say
+
+    @property
+    def role_text(self) -> str:
+        """The Your role cell: a solo session's only role is its mode, so the cell says nothing twice."""
+        return "" if not self.session.is_paired else ", ".join(self.roles)
+
+
+def short_title(session: InterviewSession) -> str:
+    """`session.title` less what the row says elsewhere: "Alpha loop: Coding screen" -> "Coding screen".
+
+    Titles are written when a session starts (`sessions.rounds.starting`, `sessions.paired.services`):
+    "<loop>: <stage>", "<loop>", "<question> (<stage>)", "Paired: <loop>, <stage>", "Paired: <loop>".
+    Anything else (an imported title, a renamed loop) is shown whole.
+    """
+    title = session.title.removeprefix("Paired: ") if session.is_paired else session.title
+    loop = session.loop.name if session.loop else ""
+    if loop and title == loop:
+        return "Whole loop"
+    for separator in (": ", ", "):
+        if loop and title.startswith(loop + separator) and len(title) > len(loop + separator):
+            return title[len(loop + separator):]
+    return title
 
 
 def history_rows(sessions, user) -> list[HistoryRow]:
@@ -181,7 +205,8 @@ def history_rows(sessions, user) -> list[HistoryRow]:
 
 def _row(session: InterviewSession, user) -> HistoryRow:
     rounds = list(session.rounds.all())
-    row = HistoryRow(session=session)
+    row = HistoryRow(session=session, loop_name=session.loop.name if session.loop else "",
+                     short_title=short_title(session))
     for stage_round in rounds:
         role = round_role(user, stage_round)  # the prefetch set stage_round.session: no query
         if role is not None and ROLE_LABELS[role] not in row.roles:

@@ -28,6 +28,7 @@ from sessions.models import (
     Submission,
 )
 from sessions.paired.services import display_name
+from sessions.review.code_colours import colour_snapshots
 from sessions.review.replay import (
     EventRow,
     NoteRow,
@@ -166,6 +167,9 @@ def round_replay(stage_round: Round, role: Role, *, user=None) -> dict:
         notes=_note_rows(notes),
         has_coding=any(rq.question.kind == Question.Kind.CODING for rq in questions),
     )
+    replay = timeline.to_dict()
+    colour_snapshots(replay["entries"], {rq.pk: rq.language for rq in questions
+                                         if rq.question.kind == Question.Kind.CODING and rq.language})
     return {
         "round": {"id": stage_round.pk, "title": stage_round.title, "status": stage_round.status,
                   "duration": stage_round.duration_seconds, "imported": stage_round.session.is_imported},
@@ -174,7 +178,7 @@ def round_replay(stage_round: Round, role: Role, *, user=None) -> dict:
              "language": rq.language}
             for rq in questions
         ],
-        **timeline.to_dict(),
+        **replay,
     }
 
 

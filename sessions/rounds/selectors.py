@@ -14,6 +14,7 @@ from sessions.feedback.note_templates import RATING_SCALE
 from sessions.feedback.selectors import feedback_form_rows, notes_context, scorecard_rows, sheet_view
 from sessions.models import InterviewerFeedback, InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Submission
 from sessions.paired.services import display_name
+from sessions.rounds.score_header import score_header
 
 
 # How often each page's live region asks whether anything changed (milliseconds).
@@ -254,6 +255,8 @@ def round_summary(stage_round: Round, user) -> dict:
         if session.is_paired and not session.is_imported and not summary_settled(stage_round) else "",
         "poll_ms": POLL_WAITING_MS,
     }
+    context["scores"] = score_header(questions=questions, rubric=rubric, role=role, scorecard=scorecard,
+                                     imported=session.is_imported)
     if role in (Role.SOLO, Role.INTERVIEWER):
         author = session.owner if role == Role.SOLO else stage_round.interviewer
         context.update(notes_context(stage_round, author, None))

@@ -31,20 +31,26 @@
     return before.offset + (play - before.play) * (after.offset - before.offset) / (after.play - before.play);
   }
 
-  // Apply each snapshot's patch to the previous state of its field, keeping every state's lines.
+  // Apply each snapshot's patch to the previous state of its field, keeping every state's lines. Code
+  // snapshots also carry each hunk's lines as highlighted HTML (`html`, one list per hunk, from the
+  // server's Pygments): the same splices rebuild the coloured lines beside the plain ones.
   function rebuild(entries) {
-    const current = new Map();
+    const current = new Map(), coloured = new Map();
     let lastSnapshot = -1, lastListed = -1;
     entries.forEach((entry, i) => {
       if (entry.kind === "snapshot") {
         const key = `${entry.question}:${entry.field}`;
         const lines = (current.get(key) || []).slice();
+        const html = entry.html ? (coloured.get(key) || []).slice() : null;
         for (let p = entry.patch.length - 1; p >= 0; p--) {
           const [start, end, added] = entry.patch[p];
           lines.splice(start, end - start, ...added);
+          if (html) html.splice(start, end - start, ...entry.html[p]);
         }
         current.set(key, lines);
+        if (html) coloured.set(key, html);
         entry.lines = lines;
+        entry.htmlLines = html;
         lastSnapshot = i;
       }
       else lastListed = i;
@@ -207,7 +213,9 @@
       line.className = "line";
       if (changed.has(n)) line.classList.add("changed");
       if (removed.has(n)) line.classList.add("removed-before");
-      line.textContent = text + "\n";
+      // The server escaped every token (sessions/review/code_colours.py); plain text otherwise.
+      if (snapshot.htmlLines) line.innerHTML = snapshot.htmlLines[n] + "\n";
+      else line.textContent = text + "\n";
       fragment.append(line);
     });
     if (removed.has(snapshot.lines.length) && fragment.lastChild) fragment.lastChild.classList.add("removed-after");

@@ -82,6 +82,10 @@ def test_playing_a_replay_and_jumping_to_a_note(signed_in_page, played):
     expect(code).to_contain_text("print(a + b)")
     expect(code).not_to_contain_text("solve()\n\nsolve()")
     expect(code.locator(".line.changed")).to_have_text(["    print(a + b)\n"])
+    # Coloured by Pygments' classes; the change is marked in the margin, not by a background.
+    expect(code.locator(".line.changed .nb")).to_have_text(["print"])
+    background = code.locator(".line.changed").evaluate("(line) => getComputedStyle(line).backgroundColor")
+    assert background == "rgba(0, 0, 0, 0)"
     expect(replay.locator(".replay-moment")).to_have_text("1:30 · Note — Weak signal — Forgot to call solve")
 
     # Jump to the failing run at 1:00: the code before the print line.

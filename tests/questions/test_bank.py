@@ -119,3 +119,133 @@ def test_it_counts_a_repeated_search_word_once(client, mini_pack):
     response = client.get("/questions/", {"q": " ".join(["sum"] * 40)})
     assert response.status_code == 200
     assert "Sum two numbers" in response.content.decode()
+
+
+# ---------------------------------------------------------------- columns, and the signed-in user's marks
+
+
+def marks(response) -> dict[str, str]:
+    return {q.title: q.mark for q in response.context["page"].object_list}
+
+
+def practise(user, slug: str):
+    """A solo round on one question, started (session_start starts it) and left running."""
+    from sessions.rounds import services as round_services
+
+    session = round_services.session_start(owner=user, question=Question.objects.get(slug=slug))
+    return session.rounds.get().questions.get()
+
+
+def judged(user, slug: str, *, kind: str, verdict: str, round_question=None):
+    from sessions.models import Submission
+
+    return Submission.objects.create(
+        user=user, question=Question.objects.get(slug=slug), round_question=round_question, kind=kind,
+        language="python", source="print(1)", status="done", verdict=verdict, results={"passed": 1, "total": 2},
+    )
+
+
+@pytest.mark.django_db
+def test_rows_are_aligned_columns_with_coloured_difficulty_and_stages_grouped_by_loop(client, mini_pack):
+    html = client.get("/questions/").content.decode()
+    assert '<table class="bank-table">' in html
+    assert '<span class="difficulty difficulty-easy">Easy</span>' in html  # the colour comes with its word
+    assert '<span class="difficulty difficulty-hard">Hard</span>' in html
+    # The stage filter names each loop once, as a group, instead of in front of every stage.
+    assert '<optgroup label="Alpha loop">' in html
+    assert '<option value="alpha/screen">Coding screen</option>' in html and "Alpha loop · " not in html
+    # Every filter's label comes first in its cell of the grid.
+    assert '<label class="filter-field"><span class="filter-label">Kind</span>' in html
+
+
+@pytest.mark.django_db
+def test_visitors_see_no_marks(client, mini_pack, owner):
+    judged(owner, "sum-two", kind="submit", verdict="AC")
+    response = client.get("/questions/")
+    html = response.content.decode()
+    assert set(marks(response).values()) == {""}
+    assert "Your marks" not in html and "mark-solved" not in html and '<th scope="col">You</th>' not in html
+
+
+@pytest.mark.django_db
+def test_a_coding_question_is_solved_once_a_submit_passes(owner_client, owner, mini_pack):
+    assert marks(owner_client.get("/questions/")) == dict.fromkeys(
+        ["Bayes in one line", "Design a feed", "Sum two numbers", "Why us"], "")
+    judged(owner, "sum-two", kind="run", verdict="AC")  # a passing Run checks the examples only
+    assert marks(owner_client.get("/questions/"))["Sum two numbers"] == "attempted"
+    judged(owner, "sum-two", kind="submit", verdict="WA")
+    assert marks(owner_client.get("/questions/"))["Sum two numbers"] == "attempted"
+    judged(owner, "sum-two", kind="submit", verdict="AC")
+    response = owner_client.get("/questions/")
+    assert marks(response)["Sum two numbers"] == "solved"
+    html = response.content.decode()
+    assert '<span class="mark mark-solved">Solved</span>' in html and '<th scope="col">You</th>' in html
+
+
+@pytest.mark.django_db
+def test_answering_in_a_round_marks_coding_attempted_and_the_rest_practised(owner_client, owner, mini_pack):
+    practise(owner, "sum-two")
+    practise(owner, "bayes")
+    practise(owner, "why-us")
+    assert marks(owner_client.get("/questions/")) == {
+        "Bayes in one line": "practised", "Design a feed": "", "Sum two numbers": "attempted", "Why us": "practised",
+    }
+
+
+@pytest.mark.django_db
+def test_marks_never_come_from_another_users_practice(owner_client, owner, outsider, partner, mini_pack):
+    from sessions.paired import services as paired_services
+
+    judged(outsider, "sum-two", kind="submit", verdict="AC")
+    practise(outsider, "bayes")
+    # alice interviews bob: the question is bob's practice, not hers.
+    session = paired_services.paired_session_create(
+        interviewer=owner, stage=Question.objects.get(slug="why-us").stages.get(),
+        questions=[Question.objects.get(slug="why-us")],
+    )
+    paired_services.invite_accept(token=paired_services.invite_create(session=session)[1], user=partner)
+    from sessions.rounds import services as round_services
+
+    round_services.round_start(round=session.rounds.get())
+    assert set(marks(owner_client.get("/questions/")).values()) == {""}
+
+
+@pytest.mark.django_db
+def test_a_live_candidate_gets_no_mark_for_a_question_not_on_screen_yet(owner_client, owner, partner, mini_pack):
+    from sessions.paired import services as paired_services
+    from sessions.rounds import services as round_services
+
+    screen = Question.objects.get(slug="sum-two").stages.get()
+    session = paired_services.paired_session_create(
+        interviewer=partner, stage=screen,
+        questions=[Question.objects.get(slug="design-feed"), Question.objects.get(slug="bayes")],
+    )
+    paired_services.invite_accept(token=paired_services.invite_create(session=session)[1], user=owner)
+    assert set(marks(owner_client.get("/questions/")).values()) == {""}  # not started: nothing reached
+    stage_round = round_services.round_start(round=session.rounds.get())
+    first = stage_round.questions.order_by("order").first().question.title
+    got = marks(owner_client.get("/questions/"))
+    assert got[first] == "practised"
+    # The other question is still to come: a mark would tell the candidate what it is.
+    assert [title for title, mark in got.items() if mark] == [first]
+
+
+@pytest.mark.django_db
+def test_marks_cost_the_same_queries_however_much_practice(owner_client, owner, mini_pack):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_client.get("/questions/").status_code == 200
+        return len(captured)
+
+    before = count()
+    for slug in ("sum-two", "bayes", "design-feed", "why-us"):
+        rq = practise(owner, slug)
+        if slug == "sum-two":
+            for verdict in ("WA", "AC"):
+                judged(owner, slug, kind="submit", verdict=verdict, round_question=rq)
+    after = count()
+    assert after == before
+    assert set(marks(owner_client.get("/questions/")).values()) == {"solved", "practised"}

@@ -477,3 +477,41 @@ def test_after_a_role_swap_both_roles_count_and_feedback_is_counted_per_round(ow
         assert listed(owner_client.get(f"{URL}?{query}")) == [session.title], query
     for query in ("role=solo", "outcome=released", "outcome=unfinished"):
         assert listed(owner_client.get(f"{URL}?{query}")) == [], query
+
+
+# ---------------------------------------------------------------- how the rows read
+
+
+@pytest.mark.django_db
+def test_mode_and_role_never_both_say_solo(owner_client, world):
+    response = owner_client.get(URL)
+    html = response.content.decode()
+    rows = {row.session.pk: row for row in response.context["rows"]}
+    assert rows[world["A"].pk].role_text == "" and rows[world["C"].pk].role_text == "Interviewer"
+    assert html.count('<td data-label="Mode">Solo</td>') == 2
+    assert html.count('<td data-label="Your role" class="cell-none">—</td>') == 2  # A and B: solo
+    assert '<td data-label="Your role">Solo</td>' not in html
+    assert '<td data-label="Mode">Paired</td>' in html and '<td data-label="Your role">Candidate</td>' in html
+
+
+@pytest.mark.django_db
+def test_the_loop_name_shows_once_above_its_sessions_not_in_every_row(owner_client, owner, mini_pack):
+    screen = Stage.objects.get(loop__slug="alpha", slug="screen")
+    older = dated(round_services.session_start(owner=owner, stage=screen), "2026-01-10")
+    newer = dated(round_services.session_start(owner=owner, loop=screen.loop), "2026-01-11")
+    assert (older.title, newer.title) == ("Alpha loop: Coding screen", "Alpha loop")
+    response = owner_client.get(URL)
+    html = response.content.decode()
+    assert [row.short_title for row in response.context["rows"]] == ["Whole loop", "Coding screen"]
+    assert html.count('<th colspan="6" scope="rowgroup">Alpha loop</th>') == 1  # one heading for both rows
+    assert '">Coding screen</a>' in html and '">Whole loop</a>' in html
+    assert ">Alpha loop: Coding screen<" not in html  # the full title only as the link's hint (title=)
+
+
+@pytest.mark.django_db
+def test_the_filters_sit_on_a_grid_with_their_labels_first(owner_client, world):
+    html = owner_client.get(URL).content.decode()
+    assert 'class="filters filter-grid"' in html
+    for label in ("Search", "Loop", "Stage", "Mode", "Your role", "Outcome", "From", "To"):
+        assert f'<label class="filter-field"><span class="filter-label">{label}</span>' in html \
+            or f'<label class="filter-field filter-search"><span class="filter-label">{label}</span>' in html

@@ -211,6 +211,17 @@ def test_someone_with_no_practice_gets_an_explanation(outsider_client, practice)
     assert response.context["report"].is_empty
     assert "Nothing to chart yet" in html and "<svg" not in html
     assert "Sum two numbers" not in html
+    # One short line, not an empty message per section (Memory included: nothing has been reviewed either).
+    assert html.count('class="empty') + html.count('class="callout') == 1
+    assert "Coding pass rate" not in html and "Memory" not in html
+
+
+@pytest.mark.django_db
+def test_the_pass_rate_says_only_submit_counts_and_why(owner_client, practice):
+    html = owner_client.get(URL).content.decode()
+    assert "Only Submit counts: it runs every test" in html
+    assert "Run checks the visible examples only, so a passing Run is not counted here" in html
+    assert "Nothing to chart yet" not in html and "Memory" in html  # with practice, every section shows
 
 
 @pytest.mark.django_db

@@ -316,6 +316,9 @@ def test_the_solo_replay_has_one_ordered_timeline(owner_client, solo):
     assert hint["text"] == GIVEN_HINT
     second = data["entries"][3]
     assert second["changed"] == [[0, 2]] and second["patch"] == [[0, 1, CODE.splitlines()]]
+    # The code's new lines also come highlighted (Pygments' classes), one list per hunk, for the code pane.
+    assert len(second["html"]) == 1 and len(second["html"][0]) == len(CODE.splitlines())
+    assert any('<span class="nb">map</span>' in line for line in second["html"][0])
     note = data["entries"][6]
     assert "<em>splitting</em>" in note["html"]
     assert data["entries"][8]["label"] == "Submit: AC 2/2"

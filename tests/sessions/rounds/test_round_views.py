@@ -282,7 +282,7 @@ def test_the_summary_renders_rubric_text_as_markdown_with_math(owner_client, cod
     RubricItem.objects.create(question=Question.objects.get(slug="sum-two"), text="Handles **negative** input")
     owner_client.post(round_url(coding_round, "end/"))
     html = owner_client.get(round_url(coding_round, "summary/")).content.decode()
-    assert '<span class="math math-inline">O(n)</span>' in html and "$O(n)$</th>" not in html
+    assert '<span class="math math-inline">O(n)</span>' in html and "$O(n)$" not in html
     assert "Handles <strong>negative</strong> input" in html
 
 
