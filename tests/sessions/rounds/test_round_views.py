@@ -224,7 +224,10 @@ def test_run_results_poll_stops_when_final(owner_client, owner, coding_round):
         "passed": 0, "total": 1, "tests": [{"index": 0, "hidden": False, "verdict": "WA", "time_ms": 3}],
         "first_failure": {"index": 0, "verdict": "WA", "input": "1 2", "expected": "3", "actual": "4"}})
     html = owner_client.get(f"/practice/runs/{pending.pk}/").content.decode()
-    assert "hx-get" not in html and "First failing test" in html and "0 of 1 tests passed" in html
+    assert "hx-get" not in html and "0 of 1 tests passed" in html
+    # The console's tab for the failing test: the verdict in words beside the code, its input, a diff.
+    assert "Test 1: <span class=\"verdict-word\">Wrong answer</span>" in html
+    assert "<pre>1 2</pre>" in html and '<span class="diff-expected">− 3</span>' in html
 
 
 @pytest.mark.django_db
