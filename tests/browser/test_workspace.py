@@ -12,7 +12,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from questions.models import Question
+from questions.models import Question, Stage
+from sessions.paired import services as paired_services
 from sessions.rounds import services as round_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,11 +91,39 @@ def test_every_round_kind_fits_the_window(browser, live_server, owner, mini_pack
     if size == "phone":
         # Scrolling the answer leaves the bar (and its clock) in view.
         page.get_by_role("tab", name="Answer").click()
+        page.screenshot(path=tmp_path / f"{kind}-{size}-answer.png")
         page.locator(".answer-pane").evaluate("el => el.scrollTo(0, el.scrollHeight)")
         page.mouse.wheel(0, 2000)
         clock = box(page, "#clock")
         assert 0 <= clock["y"] and clock["y"] + clock["height"] <= viewport["height"]
         assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
+    page.context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_paired_candidate_gets_the_same_workspace(browser, live_server, owner, partner, mini_pack, tmp_path, viewport):
+    question = Question.objects.get(slug="sum-two")
+    session = paired_services.paired_session_create(interviewer=owner, stage=Stage.objects.get(slug="screen"),
+                                                    questions=[question])
+    paired_services.invite_accept(token=paired_services.invite_create(session=session)[1], user=partner)
+    stage_round = round_services.round_start(round=session.rounds.get())
+    errors = []
+    page = open_page(browser, live_server, partner, viewport, errors)
+    go(page, stage_round)
+    page.screenshot(path=tmp_path / "candidate.png")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
+    clock = box(page, "#clock")
+    assert clock["y"] >= 0 and clock["y"] + clock["height"] <= viewport["height"]
+    bar = page.locator(".round-bar")
+    expect(bar).to_contain_text("Question 1 of 1")
+    expect(bar).to_contain_text("Your interviewer keeps the clock")
+    expect(bar.get_by_role("button", name="End round")).to_have_count(0)  # the interviewer's hand only
+    expect(page.locator(".interviewer-only")).to_have_count(0)
+    if viewport is DESKTOP:
+        expect(page.locator("#splitter")).to_be_visible()
+    else:
+        expect(page.get_by_role("tab", name="Answer")).to_be_visible()
     page.context.close()
     assert errors == []
 
@@ -158,6 +187,22 @@ def test_a_phone_shows_one_pane_at_a_time_and_folds_the_menu(browser, live_serve
     expect(bank).to_be_visible()
     page.keyboard.press("Escape")
     expect(bank).to_be_hidden()
+    page.context.close()
+    assert errors == []
+
+
+def test_a_concept_model_answer_sits_beside_the_answer(browser, live_server, owner, mini_pack, tmp_path):
+    stage_round = start_round(owner, "bayes")
+    errors = []
+    page = open_page(browser, live_server, owner, DESKTOP, errors)
+    go(page, stage_round)
+    page.locator("#answer").fill("Posterior is likelihood times prior over evidence.")
+    page.get_by_role("button", name="Reveal model answer").click()
+    expect(page.locator("#reveal")).to_contain_text("Model answer")
+    page.screenshot(path=tmp_path / "concept-revealed.png")
+    answer, model = box(page, "#answer"), box(page, "#reveal")
+    assert model["x"] >= answer["x"] + answer["width"]  # beside it, not under it
+    assert model["y"] < answer["y"] + answer["height"]
     page.context.close()
     assert errors == []
 
