@@ -102,6 +102,32 @@ def test_every_round_kind_fits_the_window(browser, live_server, owner, mini_pack
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_question_tabs_of_a_longer_round(browser, live_server, owner, mini_pack, tmp_path, viewport):
+    stage = Stage.objects.get(slug="screen")
+    stage.questions_per_round = 3
+    stage.save()
+    stage_round = round_services.session_start(owner=owner, stage=stage).rounds.get()
+    errors = []
+    page = open_page(browser, live_server, owner, viewport, errors)
+    go(page, stage_round)
+    page.screenshot(path=tmp_path / "three-questions.png")
+    bar = page.locator(".round-bar")
+    expect(bar).to_contain_text("Question 1 of 3")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
+    for element in ("#clock", ".round-bar >> text=End round"):
+        found = box(page, element)
+        assert found["x"] >= 0 and found["x"] + found["width"] <= viewport["width"], element
+    last_tab = bar.get_by_role("button", name=re.compile("^Question 3: ")).bounding_box()
+    pause = bar.get_by_role("button", name="Pause").bounding_box()
+    assert last_tab["x"] + last_tab["width"] <= pause["x"] or last_tab["y"] + last_tab["height"] <= pause["y"]
+    bar.get_by_role("button", name=re.compile("^Question 3: ")).click()
+    expect(bar).to_contain_text("Question 3 of 3")
+    expect(bar.get_by_role("button", name=re.compile("^Question 3: "))).to_have_attribute("aria-current", "true")
+    page.context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_paired_candidate_gets_the_same_workspace(browser, live_server, owner, partner, mini_pack, tmp_path, viewport):
     question = Question.objects.get(slug="sum-two")
     session = paired_services.paired_session_create(interviewer=owner, stage=Stage.objects.get(slug="screen"),
