@@ -147,7 +147,8 @@
   }
 
   function lockAnswers() {
-    form.querySelectorAll("textarea, select, button").forEach((el) => { el.disabled = true; });
+    // form.elements: the run buttons sit in the console, tied to the form by its id.
+    Array.from(form.elements).forEach((el) => { el.disabled = true; });
     if (editor) editor.setReadOnly(true);
   }
 

@@ -163,7 +163,7 @@ def test_a_paired_coding_round_from_invite_to_released_feedback(interviewer_page
     candidate.get_by_role("button", name="Run", exact=True).click()
     expect(candidate.locator("#results")).to_contain_text("Examples passed", timeout=30_000)
     runs = interviewer.locator("table.runs")
-    expect(runs.locator("td.verdict-AC")).to_have_text("AC", timeout=LIVE_TIMEOUT)
+    expect(runs.locator("td.verdict-AC")).to_have_text("Passed AC", timeout=LIVE_TIMEOUT)  # in words beside the code
     expect(runs).to_contain_text("Run")
     guest.assert_nothing_private_seen()
 

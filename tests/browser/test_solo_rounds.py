@@ -46,8 +46,9 @@ def test_a_full_solo_coding_round(signed_in_page, mini_pack, celery_worker):
 
     replace_code(page, WRONG)
     page.get_by_role("button", name="Submit", exact=True).click()
-    expect(results).to_contain_text("Submit: WA", timeout=30_000)
-    expect(results).to_contain_text("First failing test")
+    expect(results).to_contain_text("Submit: Wrong answer", timeout=30_000)
+    # The console opens on the failing test's tab, the verdict in words beside its code.
+    expect(results.get_by_role("tab", selected=True)).to_contain_text("Test 1: Wrong answer WA")
 
     replace_code(page, RIGHT)
     page.keyboard.press("Control+Shift+Enter")  # the editor's Submit shortcut

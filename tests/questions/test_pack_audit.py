@@ -196,3 +196,24 @@ def test_stage_guidance_lists_render_as_lists(pack):
         for stage in loop.stages:
             for text in (stage.what_to_expect, stage.how_to_prepare):
                 assert written_depths(text) == rendered_depths(text), f"{loop.slug}/{stage.slug}"
+
+
+# ------------------------------------------------------------------ design prompts
+
+
+@pytest.mark.parametrize("slug, scale", [
+    ("nearest-neighbour-search-service", "10 million 3D points, exact answers, 1,000 queries per second"),
+    ("short-video-captioning-vlm", "tens of millions of new videos arrive per day"),
+    ("text-to-image-search", "under 200 ms at p99, at 20,000 queries per second"),
+])
+def test_a_design_question_states_its_starting_scale_in_the_prompt(pack, slug, scale):
+    # Follow-up constraints arrive one by one during the round; what the candidate starts from does not wait.
+    design = question(pack, slug)
+    assert scale in flat(design.prompt)
+    assert not any(scale in flat(c) for c in design.constraints)
+
+
+def test_no_follow_up_constraint_is_the_starting_point(pack):
+    starts = {q.slug: c for q in pack.questions if q.kind == "design" for c in q.constraints
+              if re.match(r"(Start|To start|At the start|Initially|The scale)\b", flat(c))}
+    assert starts == {}

@@ -224,7 +224,10 @@ def test_run_results_poll_stops_when_final(owner_client, owner, coding_round):
         "passed": 0, "total": 1, "tests": [{"index": 0, "hidden": False, "verdict": "WA", "time_ms": 3}],
         "first_failure": {"index": 0, "verdict": "WA", "input": "1 2", "expected": "3", "actual": "4"}})
     html = owner_client.get(f"/practice/runs/{pending.pk}/").content.decode()
-    assert "hx-get" not in html and "First failing test" in html and "0 of 1 tests passed" in html
+    assert "hx-get" not in html and "0 of 1 tests passed" in html
+    # The console's tab for the failing test: the verdict in words beside the code, its input, a diff.
+    assert "Test 1: <span class=\"verdict-word\">Wrong answer</span>" in html
+    assert "<pre>1 2</pre>" in html and '<span class="diff-expected">− 3</span>' in html
 
 
 @pytest.mark.django_db
@@ -349,3 +352,33 @@ def test_too_many_runs_get_a_429_with_a_message(owner_client, owner, coding_roun
     assert "the most allowed" in response.content.decode()
     assert response["HX-Retarget"] == "#round-message"
     assert Submission.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_console_never_shows_a_hidden_tests_data(owner_client, owner, coding_round):
+    # Even results that carry it (an import, an old row): a hidden test's tab shows its verdict only.
+    rq = coding_round.questions.get()
+    secret = {"input": "SECRET-IN", "expected": "SECRET-OUT", "actual": "SECRET-ACTUAL", "stderr": "SECRET-ERR"}
+    submission = Submission.objects.create(
+        user=owner, round_question=rq, question=rq.question, kind="submit", language="python", source="x",
+        status="done", verdict="WA", results={
+            "passed": 0, "total": 1, "tests": [{"index": 0, "hidden": True, "verdict": "WA", **secret}],
+            "first_failure": {"index": 0, "hidden": True, "verdict": "WA", **secret}})
+    for url in (f"/practice/runs/{submission.pk}/", round_url(coding_round)):
+        html = owner_client.get(url).content.decode()
+        assert "Test 1 (hidden): <span class=\"verdict-word\">Wrong answer</span>" in html
+        assert "SECRET" not in html
+
+
+@pytest.mark.django_db
+def test_a_design_question_shows_its_starting_scale_before_any_follow_up(owner_client, owner):
+    from questions.services import pack_load
+    from tests.conftest import DEFAULT_PACK
+
+    pack_load(path=DEFAULT_PACK, verify_reference=False)
+    design = Question.objects.get(slug="nearest-neighbour-search-service")
+    stage_round = svc.session_start(owner=owner, question=design).rounds.get()
+    html = owner_client.get(round_url(stage_round)).content.decode()
+    assert "10 million 3D points, exact answers, 1,000 queries per second" in html  # in the prompt, from the start
+    assert 'Follow-up constraints <span class="muted">(0 of 7)</span>' in html
+    assert "5 billion" not in html  # the first follow-up waits for its time

@@ -65,7 +65,9 @@ def test_the_result_fragment_shows_only_the_aggregate(owner_client, owner, codin
             "hidden_usage": {"tests": 1, "time_ms": 800, "memory_kb": 16384},
         })
     html = owner_client.get(f"/practice/runs/{submission.pk}/").content.decode()
-    assert "Hidden test: AC</li>" in html  # no per-test time next to it
+    hidden_panel = html[html.index('id="test-panel-1"'):]
+    assert "Test 2 (hidden): <span class=\"verdict-word\">Passed</span>" in html
+    assert " ms" not in hidden_panel[:hidden_panel.index("</div>")]  # no per-test time on its tab
     assert "Hidden tests together: 800 ms CPU, peak 16384 KB" in html
 
 

@@ -1,0 +1,77 @@
+"""The run console on the round page: verdicts in words and one tab per test, with a diff for failures.
+
+`{{ code|verdict_words }}` says a sandbox verdict in words ("WA" -> "Wrong answer"); `submission|console_tests`
+turns a judged run's stored results into what the console's tabs show. A hidden test shows its verdict and
+nothing else, whatever the stored results hold (imports and old rows included).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from django import template
+
+register = template.Library()
+
+# Every verdict sandbox.api defines: a test's or a run's.
+VERDICT_WORDS = {
+    "AC": "Passed",
+    "OK": "Ran",
+    "WA": "Wrong answer",
+    "TLE": "Time limit exceeded",
+    "MLE": "Memory limit exceeded",
+    "OLE": "Output limit exceeded",
+    "RE": "Runtime error",
+    "CE": "Compilation error",
+    "SE": "System error",
+}
+
+# A diff of longer outputs than this says so instead: the console is for reading, not for megabytes.
+DIFF_MAX_LINES = 300
+
+
+@register.filter
+def verdict_words(code) -> str:
+    return VERDICT_WORDS.get(str(code or ""), str(code or ""))
+
+
+def output_diff(expected: str, actual: str) -> list[dict] | None:
+    """Line by line: which lines of the expected output are missing from the actual one, and which are extra.
+
+    None when the two are equal line for line (a whitespace or tolerance checker may still reject them)
+    or too long to show."""
+    want, got = expected.splitlines(), actual.splitlines()
+    if want == got or max(len(want), len(got)) > DIFF_MAX_LINES:
+        return None
+    lines = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=want, b=got, autojunk=False).get_opcodes():
+        if op == "equal":
+            lines += [{"kind": "same", "text": line} for line in want[i1:i2]]
+            continue
+        lines += [{"kind": "expected", "text": line} for line in want[i1:i2]]
+        lines += [{"kind": "actual", "text": line} for line in got[j1:j2]]
+    return lines
+
+
+@register.filter
+def console_tests(submission) -> list[dict]:
+    """One entry per judged test; the first failing test is the one selected, else the first test."""
+    results = submission.results if submission and isinstance(submission.results, dict) else {}
+    tests = [t for t in results.get("tests") or [] if isinstance(t, dict)]
+    failure = results.get("first_failure")
+    shown = []
+    for position, test in enumerate(tests):
+        if isinstance(failure, dict) and failure.get("index") == test.get("index") and "input" not in test:
+            test = {**failure, **test}  # results stored before each test carried its own input and output
+        verdict = str(test.get("verdict") or "")
+        entry = {"index": position, "number": position + 1, "verdict": verdict, "words": verdict_words(verdict),
+                 "hidden": test.get("hidden") is True, "selected": False}
+        if not entry["hidden"]:
+            entry.update({key: str(test.get(key) or "") for key in ("input", "expected", "actual", "stderr", "message")})
+            entry["time_ms"] = test.get("time_ms")
+            entry["diff"] = output_diff(entry["expected"], entry["actual"]) if verdict == "WA" else None
+        shown.append(entry)
+    if shown:
+        failing = next((t for t in shown if t["verdict"] != "AC"), shown[0])
+        failing["selected"] = True
+    return shown
