@@ -34,7 +34,8 @@ class ForecastDay:
 
 @dataclass(frozen=True)
 class StageShare:
-    stage: str
+    stage: str  # "Loop: Stage", for the table
+    short: str  # the stage's title alone, for the chart's axis (the loop name would fill it)
     good: int
     total: int
 
@@ -113,7 +114,7 @@ def review_report(user, *, now: datetime | None = None) -> ReviewReport:
         for stage_id in question_stages.get(card.question_id, []):
             total[stage_id] += 1
             good[stage_id] += card.last_rating is not None and card.last_rating >= CardReview.Rating.GOOD
-    stages = [StageShare(f"{stage.loop.name}: {stage.title}", good[stage.pk], total[stage.pk])
+    stages = [StageShare(f"{stage.loop.name}: {stage.title}", stage.title, good[stage.pk], total[stage.pk])
               for stage in Stage.objects.filter(pk__in=total).select_related("loop").order_by("loop__order", "order")]
 
     report = ReviewReport(
@@ -129,7 +130,7 @@ def review_report(user, *, now: datetime | None = None) -> ReviewReport:
     )
     report.stages_chart = charts.bar_chart(
         chart_id="review-stages", title="Cards at Good or better, per stage",
-        labels=[share.stage for share in stages], values=[share.percent for share in stages], max_value=100,
+        labels=[share.short for share in stages], values=[share.percent for share in stages], max_value=100,
         value_labels=[f"{share.good} of {share.total} · {share.percent}%" for share in stages],
     )
     return report

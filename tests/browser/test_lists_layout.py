@@ -1,4 +1,4 @@
-"""The lists and feedback pages at a laptop's (1366x900) and a phone's (390x844) size: nothing wider than the
+"""The lists and feedback pages (and the reviews page, with a card) at a laptop's (1366x900) and a phone's (390x844) size: nothing wider than the
 window, filter labels that line up on their grid, and the self-assessment's segmented control by keyboard.
 
 The filters are checked by geometry, not markup: each label sits at the left edge of its own control, and the
@@ -36,7 +36,7 @@ def practice(owner, partner, mini_pack):
     paired_services.invite_accept(token=paired_services.invite_create(session=session)[1], user=partner)
     round_services.round_end(round=round_services.round_start(round=session.rounds.get()))
     return {"history": "/practice/history/", "bank": "/questions/", "summary": f"/practice/rounds/{solo.pk}/summary/",
-            "progress": "/practice/progress/"}
+            "progress": "/practice/progress/", "reviews": "/practice/reviews/"}
 
 
 def open_page(browser, live_server, user, size):
@@ -99,6 +99,7 @@ def test_lists_fit_the_window_and_their_filters_line_up(browser, live_server, ow
                 misaligned[name] = problems
     context.close()
     assert too_wide == {} and misaligned == {}
+    assert practice["reviews"] and owner.review_cards.filter(question__slug="bayes").exists()  # a card was listed
 
 
 def test_the_summary_shows_scores_and_rates_with_the_keyboard(browser, live_server, owner, practice):

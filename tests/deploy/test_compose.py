@@ -261,8 +261,10 @@ def test_it_runs_beat_in_its_own_single_service():
 def test_it_migrates_and_loads_the_pack_once_before_the_app_starts():
     migrate = SERVICES["migrate"]
     assert migrate["restart"] == "no"
-    assert [argv[:3] for argv in _commands(migrate)] == [
-        ["python", "manage.py", "migrate"], ["python", "manage.py", "load_pack"]]
+    # The backfill turns history from before review cards into cards; with --once it does nothing after that.
+    assert [argv[:4] for argv in _commands(migrate)] == [
+        ["python", "manage.py", "migrate", "--no-input"], ["python", "manage.py", "load_pack", "packs/deepmind-applied"],
+        ["python", "manage.py", "backfill_review_cards", "--once"]]
     for name in ("web", "worker", "beat"):
         assert SERVICES[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
         assert SERVICES[name]["depends_on"]["postgres"] == {"condition": "service_healthy"}

@@ -37,7 +37,8 @@ def test_the_numbers_of_a_few_reviews(mini_pack, owner):
     assert sum(day.count for day in report.forecast) == 2
     assert {i for i, day in enumerate(report.forecast) if day.count} == {max(0, d) for d in due_days}
     # Both questions belong to the coding screen: bayes ended Good, sum-two Again.
-    assert [(s.stage, s.good, s.total, s.percent) for s in report.stages] == [("Alpha loop: Coding screen", 1, 2, 50)]
+    assert [(s.stage, s.short, s.good, s.total, s.percent) for s in report.stages] == [
+        ("Alpha loop: Coding screen", "Coding screen", 1, 2, 50)]
     assert 'role="img"' in report.forecast_chart and "chart-kind-column" in report.forecast_chart
 
 

@@ -33,7 +33,7 @@ def test_the_page_shows_the_queue_the_report_and_the_cards(owner_client, practis
     assert "Bayes" in html or practised.question.title in html
     assert html.count("<svg ") == 2  # the forecast, the stages
     assert 'name="retention_percent" value="90"' in html
-    assert re.search(r"<td>Good</td>\s*<td>1</td>", html)  # bayes: last rated Good, one review
+    assert re.search(r"<td>Good</td>\s*<td class=\"optional-column\">1</td>", html)  # bayes: rated Good once
 
 
 @pytest.mark.django_db
