@@ -148,7 +148,7 @@ def judged(user, slug: str, *, kind: str, verdict: str, round_question=None):
 @pytest.mark.django_db
 def test_rows_are_aligned_columns_with_coloured_difficulty_and_stages_grouped_by_loop(client, mini_pack):
     html = client.get("/questions/").content.decode()
-    assert '<table class="bank-table">' in html
+    assert '<table class="list-table bank-table">' in html
     assert '<span class="difficulty difficulty-easy">Easy</span>' in html  # the colour comes with its word
     assert '<span class="difficulty difficulty-hard">Hard</span>' in html
     # The stage filter names each loop once, as a group, instead of in front of every stage.
