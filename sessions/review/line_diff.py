@@ -17,7 +17,7 @@ def split_lines(text: str) -> list[str]:
 
 # The most steps one snapshot pair's diff may take (see `_BoundedMatcher`). difflib's matcher is
 # quadratic or worse on long texts with repeated lines (8,000 lines took seconds); past this bound the
-# pair is diffed coarser (see `_bounded_opcodes`): still an exact patch, only less precise about what changed.
+# pair is diffed coarser (see `bounded_opcodes`): still an exact patch, only less precise about what changed.
 MAX_DIFF_STEPS = 60_000
 
 
@@ -66,7 +66,8 @@ def _common_ends(old: list[str], new: list[str]) -> tuple[int, int]:
     return head, tail
 
 
-def _bounded_opcodes(old: list[str], new: list[str], max_steps: int) -> list[tuple[str, int, int, int, int]]:
+def bounded_opcodes(old: list[str], new: list[str],
+                    max_steps: int = MAX_DIFF_STEPS) -> list[tuple[str, int, int, int, int]]:
     """difflib's opcodes within `max_steps`; else the same between the first and last changed lines within
     `max_steps` more; else one hunk spanning them. At most twice the budget, whatever the texts.
 
@@ -103,7 +104,7 @@ def line_diff(before: str, after: str, *, max_steps: int | None = None) -> dict:
     again within the same budget; past that too, the rest is one hunk (still an exact patch).
     """
     old, new = split_lines(before), split_lines(after)
-    opcodes = _bounded_opcodes(old, new, MAX_DIFF_STEPS if max_steps is None else max_steps)
+    opcodes = bounded_opcodes(old, new, MAX_DIFF_STEPS if max_steps is None else max_steps)
     patch, changed, removed_at = [], [], []
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":

@@ -65,14 +65,16 @@ def due_today(user, *, now: datetime | None = None, rng: random.Random | None = 
         .exclude(question_id__in=withheld).select_related("question")
     )
     review_room = max(0, settings.reviews_per_day - reviewed)
-    due_all = list(cards.filter(reviews_count__gt=0, due__lt=end).order_by("due", "id"))
+    due_cards = cards.filter(reviews_count__gt=0, due__lt=end)
+    due = list(due_cards.order_by("due", "id")[:review_room])  # only what today can take; the rest is counted
+    beyond = due_cards.count() - len(due) if len(due) == review_room else 0
     new_room = max(0, settings.new_per_day - introduced)
     new_cards = list(cards.filter(reviews_count=0).order_by("created_at", "id")[:new_room])
     new_questions = []
     if len(new_cards) < new_room:
         new_questions = never_practised(user, kinds=settings.included_kinds, withheld=withheld,
                                         count=new_room - len(new_cards), rng=rng or random.Random(f"{user.pk}:{start.date()}"))
-    return DueToday(settings=settings, due=due_all[:review_room], due_beyond_limit=max(0, len(due_all) - review_room),
+    return DueToday(settings=settings, due=due, due_beyond_limit=beyond,
                     new_cards=new_cards, new_questions=new_questions, reviewed_today=reviewed,
                     introduced_today=introduced)
 

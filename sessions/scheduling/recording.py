@@ -42,21 +42,32 @@ def round_reviews_record(stage_round: Round) -> int:
     for rq_id, when in RoundEvent.objects.filter(round=stage_round, kind=RoundEvent.Kind.REVEAL_HINT).values_list(
             "round_question_id", "created_at"):
         hint_times.setdefault(rq_id, []).append(when)
+    decisions = {}
+    for rq in round_questions:
+        decision = decide(rq, stage_round=stage_round, submissions=list(rq.submissions.all()),
+                          scorecard=scorecard, question_seconds=question_seconds, hint_times=hint_times.get(rq.pk, ()))
+        if decision is not None:
+            decisions[rq] = decision
+    if not decisions:
+        return 0
     changed = {}
     with transaction.atomic():
-        for rq in round_questions:
-            decision = decide(rq, stage_round=stage_round, submissions=list(rq.submissions.all()),
-                              scorecard=scorecard, question_seconds=question_seconds,
-                              hint_times=hint_times.get(rq.pk, ()))
-            if decision is None:
-                continue
-            card, _ = ReviewCard.objects.get_or_create(
-                owner=user, question=rq.question,
-                defaults={"created_at": decision.reviewed_at, "due": decision.reviewed_at},
-            )
+        # What is here already, in two queries, however many questions the round holds.
+        cards = {card.question_id: card for card in
+                 ReviewCard.objects.filter(owner=user, question__in=[rq.question_id for rq in decisions])}
+        reviews = {review.round_question_id: review for review in
+                   CardReview.objects.filter(card__owner=user, round_question__in=list(decisions))}
+        for rq, decision in decisions.items():
+            card = cards.get(rq.question_id)
+            if card is None:
+                card, _ = ReviewCard.objects.get_or_create(
+                    owner=user, question=rq.question,
+                    defaults={"created_at": decision.reviewed_at, "due": decision.reviewed_at},
+                )
+                cards[rq.question_id] = card
             values = {"rating": decision.rating, "source": decision.source, "reason": decision.reason,
                       "reviewed_at": decision.reviewed_at}
-            review = CardReview.objects.filter(card=card, round_question=rq).first()
+            review = reviews.get(rq.pk)
             if review is None:
                 CardReview.objects.create(card=card, round_question=rq, **values)
             elif imported or all(getattr(review, key) == value for key, value in values.items()):

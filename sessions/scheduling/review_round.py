@@ -25,8 +25,14 @@ from sessions.scheduling.queue import due_today
 ROUND_SIZE = 10
 
 
-def first_stage(question: Question) -> Stage | None:
-    return question.stages.select_related("loop").order_by("loop__order", "loop__pk", "order").first()
+def first_stages(questions: list[Question]) -> dict[int, Stage]:
+    """Each question's first stage in loop order (questions in no stage are left out), in one query."""
+    links = (Question.stages.through.objects.filter(question_id__in=[q.pk for q in questions])
+             .select_related("stage__loop").order_by("stage__loop__order", "stage__loop__pk", "stage__order"))
+    first: dict[int, Stage] = {}
+    for link in links:
+        first.setdefault(link.question_id, link.stage)
+    return first
 
 
 def review_session_start(*, owner, now: datetime | None = None, rng: random.Random | None = None) -> InterviewSession:
@@ -37,8 +43,9 @@ def review_session_start(*, owner, now: datetime | None = None, rng: random.Rand
     if not questions:
         raise ValidationError("Nothing is due today. Practise a round, or raise your daily limits on the reviews page.")
     grouped: dict[int, tuple[Stage, list[Question]]] = {}
+    stages = first_stages(questions)
     for question in questions:
-        stage = first_stage(question)
+        stage = stages.get(question.pk)
         if stage is not None:
             grouped.setdefault(stage.pk, (stage, []))[1].append(question)
     plan = []

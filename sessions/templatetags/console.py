@@ -7,9 +7,9 @@ nothing else, whatever the stored results hold (imports and old rows included).
 
 from __future__ import annotations
 
-import difflib
-
 from django import template
+
+from sessions.review.line_diff import bounded_opcodes
 
 register = template.Library()
 
@@ -44,7 +44,8 @@ def output_diff(expected: str, actual: str) -> list[dict] | None:
     if want == got or max(len(want), len(got)) > DIFF_MAX_LINES:
         return None
     lines = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=want, b=got, autojunk=False).get_opcodes():
+    # The replay's bounded diff: difflib's own within its step budget, coarser (still exact) past it.
+    for op, i1, i2, j1, j2 in bounded_opcodes(want, got):
         if op == "equal":
             lines += [{"kind": "same", "text": line} for line in want[i1:i2]]
             continue

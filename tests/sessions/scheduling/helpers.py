@@ -2,12 +2,13 @@
 
 from datetime import datetime, timedelta
 
-from questions.models import Question, StageRubricItem
+from questions.models import Question
 from sessions.feedback import notes as note_services
 from sessions.feedback.notes import scorecard_items
 from sessions.models import ReviewCard, Submission
 from sessions.paired import services as paired_services
 from sessions.rounds import services as round_services
+from tests.sessions.review.test_progress_views import self_assess  # noqa: F401  (the scheduling tests use it too)
 
 
 def at(day: str, hour: int = 12) -> datetime:
@@ -38,11 +39,6 @@ def judged(user, round_question, verdict: str, when: datetime, *, kind=Submissio
         source="print(1)", status=status, verdict=verdict if status == Submission.Status.DONE else "",
         finished_at=when if status == Submission.Status.DONE else None,
     )
-
-
-def self_assess(stage_round, score: int, now: datetime):
-    ratings = {str(item.pk): score for item in StageRubricItem.objects.filter(stage=stage_round.stage)}
-    return round_services.round_assess(round=stage_round, ratings=ratings, reflection="", now=now)
 
 
 def paired_round(interviewer, candidate, slug: str, start: datetime):
