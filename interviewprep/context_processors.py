@@ -1,8 +1,9 @@
-"""What every page's header needs to know about the person signed in."""
+"""What every page needs to know about its visitor: who is signed in, and how they want pages to look."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
+from interviewprep.preferences import preferences_for
 from sessions.models import Guest
 
 
@@ -32,3 +33,8 @@ def signed_in(request):
     # Error pages can render before AuthenticationMiddleware ran: a bad Host header is refused in
     # CommonMiddleware, and its 400 page still extends base.html.
     return {"signed_in": SignedIn(getattr(request, "user", None) or AnonymousUser())}
+
+
+def preferences(request):
+    """The theme and editor settings every page renders on <html> (interviewprep/preferences.py)."""
+    return {"preferences": SimpleLazyObject(lambda: preferences_for(request))}

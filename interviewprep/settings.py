@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "interviewprep.context_processors.signed_in",
+                "interviewprep.context_processors.preferences",
             ],
             "builtins": ["template_partials.templatetags.partials", "interviewprep.templatetags.markdown"],
         },

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.password_change, name="password_change"),
+    path("preferences/", views.preferences, name="preferences"),
     path("health/live/", views.health_live, name="health_live"),
     path("health/", health.health_ready, name="health_ready"),
     path("", include("sessions.urls")),

@@ -1,4 +1,4 @@
-"""Project-level views: accounts (sign up, log in, change password) and the liveness probe.
+"""Project-level views: accounts (sign up, log in, change password, preferences) and the liveness probe.
 
 Django's auth ships no sign-up page, and its log-in and password pages answer a mistyped form with
 a 200; here every rejected form is a 400, like the rest of the app. Log-in, sign-up and the
@@ -15,6 +15,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from interviewprep import account_limits as limits
+from interviewprep.preferences import (
+    COOKIE_MAX_AGE, COOKIE_NAME, PreferencesForm, cookie_value, preferences_for, preferences_save,
+)
 from questions.access import is_guest
 from sessions.paired.services import guest_account_keep
 
@@ -44,6 +47,23 @@ def signup(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form, "keeping": keeping})
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    """Theme and code-editor settings; open to everyone (a visitor's are kept in a cookie)."""
+    if request.method == "GET":
+        return render(request, "registration/preferences.html", {"form": PreferencesForm(instance=preferences_for(request))})
+    chosen, form = preferences_save(request=request, data=request.POST)
+    if form.errors:
+        return render(request, "registration/preferences.html", {"form": form}, status=400)
+    messages.success(request, "Preferences saved." if request.user.is_authenticated
+                     else "Preferences saved in this browser. Sign up to keep them on an account.")
+    response = redirect("preferences")
+    if not request.user.is_authenticated:
+        response.set_cookie(COOKIE_NAME, cookie_value(chosen), max_age=COOKIE_MAX_AGE, secure=request.is_secure(),
+                            httponly=True, samesite="Lax")
+    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -1,9 +1,14 @@
 // Entry point of static/vendor/codemirror/editor.min.js (built by frontend/build.sh).
 //
-// Exposes window.InterviewPrepEditor = { create(parent, options), languages }.
+// Exposes window.InterviewPrepEditor = { create(parent, options), languages, pagePreferences() }.
 // The Django templates and the page glue code depend on this API; keep it stable.
+//
+// The person's editor preferences (font size, tab width, wrapping, Vim/Emacs keys) come from the
+// data-editor-* attributes the server renders on <html> (templates/base.html), unless options.preferences
+// gives them. Colours are CSS custom properties (static/css/app.css), so the light and dark themes, and
+// "follow the system", need no JavaScript here.
 
-import { Annotation, Compartment, EditorState } from "@codemirror/state";
+import { Annotation, Compartment, EditorState, Prec } from "@codemirror/state";
 import {
   EditorView,
   crosshairCursor,
@@ -23,8 +28,8 @@ import {
   indentWithTab,
 } from "@codemirror/commands";
 import {
+  HighlightStyle,
   bracketMatching,
-  defaultHighlightStyle,
   indentOnInput,
   indentUnit,
   syntaxHighlighting,
@@ -35,6 +40,9 @@ import { python } from "@codemirror/lang-python";
 import { javascript } from "@codemirror/lang-javascript";
 import { cpp } from "@codemirror/lang-cpp";
 import { java } from "@codemirror/lang-java";
+import { tags } from "@lezer/highlight";
+import { vim } from "@replit/codemirror-vim";
+import { emacs } from "@replit/codemirror-emacs";
 
 const LANGUAGES = ["python", "javascript", "cpp", "java"];
 
@@ -69,10 +77,14 @@ function normalizeLanguage(language) {
   return null;
 }
 
-function languageExtension(language) {
+// A chosen tab width replaces the language's usual indentation (Python with 2 spaces is fine too).
+function languageExtension(language, tabWidth) {
   const name = normalizeLanguage(language);
-  if (!name) return [];
-  return [languageSupport(name), indentUnit.of(INDENT[name])];
+  const width = tabWidth || 4;
+  const unit = tabWidth ? " ".repeat(tabWidth) : (name ? INDENT[name] : "    ");
+  const extensions = [EditorState.tabSize.of(width), indentUnit.of(unit)];
+  if (name) extensions.push(languageSupport(name));
+  return extensions;
 }
 
 function readOnlyExtension(flag) {
@@ -85,18 +97,18 @@ function readOnlyExtension(flag) {
 // Marks transactions made by setValue() so they do not fire onChange.
 const programmatic = Annotation.define();
 
-// A clean, light look; the colours of tokens come from defaultHighlightStyle.
-const lightTheme = EditorView.theme({
+// The look, in the page's colours: every value is a custom property of static/css/app.css, where each
+// one is a light/dark pair, so the editor follows the page's theme (and the system's, live).
+const pageTheme = EditorView.theme({
   "&": {
-    backgroundColor: "#ffffff",
-    color: "#1f2328",
-    border: "1px solid #d0d7de",
+    backgroundColor: "var(--surface)",
+    color: "var(--text)",
+    border: "1px solid var(--border)",
     borderRadius: "6px",
-    fontSize: "14px",
     maxHeight: "70vh",
   },
   "&.cm-focused": {
-    outline: "2px solid #0969da",
+    outline: "2px solid var(--accent)",
     outlineOffset: "-1px",
   },
   ".cm-scroller": {
@@ -108,30 +120,103 @@ const lightTheme = EditorView.theme({
     minHeight: "320px",
   },
   ".cm-content": {
-    caretColor: "#1f2328",
+    caretColor: "var(--text)",
+  },
+  ".cm-cursor, .cm-dropCursor": {
+    borderLeftColor: "var(--text)",
+  },
+  "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, ::selection": {
+    backgroundColor: "var(--editor-selection)",
   },
   ".cm-gutters": {
-    backgroundColor: "#f6f8fa",
-    color: "#6e7781",
-    borderRight: "1px solid #d0d7de",
+    backgroundColor: "var(--code-bg)",
+    color: "var(--muted)",
+    borderRight: "1px solid var(--border)",
     borderTopLeftRadius: "6px",
     borderBottomLeftRadius: "6px",
   },
   ".cm-activeLine": {
-    backgroundColor: "#f3f6fb",
+    backgroundColor: "var(--editor-active-line)",
   },
   ".cm-activeLineGutter": {
-    backgroundColor: "#e7edf5",
-    color: "#1f2328",
+    backgroundColor: "var(--sunken)",
+    color: "var(--text)",
   },
   "&.cm-focused .cm-matchingBracket": {
-    backgroundColor: "#d4f0dc",
-    outline: "1px solid #8fd19e",
+    backgroundColor: "var(--editor-bracket)",
+    outline: "1px solid var(--ok-border)",
   },
   "&.cm-focused .cm-nonmatchingBracket": {
-    backgroundColor: "#ffd8d3",
+    backgroundColor: "var(--danger-bg)",
   },
-}, { dark: false });
+  ".cm-panels": {
+    backgroundColor: "var(--surface-alt)",
+    color: "var(--text)",
+  },
+  // The Vim status line (mode, pending keys, ":" commands).
+  ".cm-vim-panel, .cm-vim-panel input": {
+    fontFamily: "var(--mono)",
+    color: "var(--text)",
+    backgroundColor: "var(--surface-alt)",
+  },
+});
+
+// Token colours, also custom properties (each pair checked for WCAG AA contrast on --surface).
+const pageHighlightStyle = HighlightStyle.define([
+  { tag: [tags.keyword, tags.operatorKeyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword],
+    color: "var(--tok-keyword)" },
+  { tag: [tags.string, tags.special(tags.string), tags.regexp, tags.character], color: "var(--tok-string)" },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: "var(--tok-number)" },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment, tags.docComment], color: "var(--tok-comment)",
+    fontStyle: "italic" },
+  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName), tags.definition(tags.function(tags.variableName))],
+    color: "var(--tok-function)" },
+  { tag: [tags.typeName, tags.className, tags.namespace, tags.standard(tags.typeName)], color: "var(--tok-type)" },
+  { tag: [tags.meta, tags.processingInstruction], color: "var(--tok-comment)" },
+  { tag: tags.invalid, color: "var(--tok-invalid)" },
+  { tag: tags.heading, fontWeight: "bold" },
+  { tag: tags.emphasis, fontStyle: "italic" },
+  { tag: tags.strong, fontWeight: "bold" },
+]);
+
+const FONT_SIZES = { min: 11, max: 24, fallback: 14 };
+const TAB_WIDTHS = [2, 4, 8];
+const KEY_MAPS = { vim: () => vim(), emacs: () => emacs() };
+
+// The person's preferences as the server rendered them on <html> (templates/base.html).
+function pagePreferences() {
+  const data = (typeof document !== "undefined" && document.documentElement.dataset) || {};
+  return {
+    fontSize: Number(data.editorFontSize),
+    tabWidth: Number(data.editorTabWidth),
+    wrap: data.editorWrap === "on",
+    keys: data.editorKeys,
+  };
+}
+
+// Checked values: a bad attribute falls back to the default rather than breaking the editor.
+function normalizePreferences(prefs) {
+  const p = prefs || {};
+  const size = Number(p.fontSize);
+  const width = Number(p.tabWidth);
+  return {
+    fontSize: size >= FONT_SIZES.min && size <= FONT_SIZES.max ? size : FONT_SIZES.fallback,
+    tabWidth: TAB_WIDTHS.indexOf(width) >= 0 ? width : null, // null: the language's own indentation
+    wrap: !!p.wrap,
+    keys: Object.prototype.hasOwnProperty.call(KEY_MAPS, p.keys) ? p.keys : "default",
+  };
+}
+
+function layoutExtension(prefs) {
+  const extensions = [EditorView.theme({ "&": { fontSize: `${prefs.fontSize}px` } })];
+  if (prefs.wrap) extensions.push(EditorView.lineWrapping);
+  return extensions;
+}
+
+function keysExtension(prefs) {
+  // Vim and Emacs must see keys before every other key map (their documentation asks for it).
+  return prefs.keys === "default" ? [] : Prec.highest(KEY_MAPS[prefs.keys]());
+}
 
 function create(parent, options) {
   if (!parent || typeof parent.appendChild !== "function") {
@@ -140,6 +225,10 @@ function create(parent, options) {
   const opts = options || {};
   const languageConf = new Compartment();
   const readOnlyConf = new Compartment();
+  const layoutConf = new Compartment();
+  const keysConf = new Compartment();
+  let prefs = normalizePreferences(opts.preferences || pagePreferences());
+  let language = opts.language;
 
   const runKeys = [];
   if (typeof opts.onRun === "function") {
@@ -150,6 +239,7 @@ function create(parent, options) {
   }
 
   const extensions = [
+    keysConf.of(keysExtension(prefs)),
     lineNumbers(),
     highlightActiveLineGutter(),
     highlightSpecialChars(),
@@ -158,14 +248,13 @@ function create(parent, options) {
     dropCursor(),
     EditorState.allowMultipleSelections.of(true),
     indentOnInput(),
-    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    syntaxHighlighting(pageHighlightStyle),
     bracketMatching(),
     closeBrackets(),
     rectangularSelection(),
     crosshairCursor(),
     highlightActiveLine(),
     highlightSelectionMatches(),
-    EditorState.tabSize.of(4),
     // Run/Submit come first so they win over Mod-Enter (insertBlankLine)
     // in the default keymap.
     keymap.of(runKeys),
@@ -178,9 +267,10 @@ function create(parent, options) {
       // (or toggle tab-focus mode with Ctrl-M / Shift-Alt-M on macOS).
       indentWithTab,
     ]),
-    lightTheme,
+    pageTheme,
+    layoutConf.of(layoutExtension(prefs)),
     EditorView.contentAttributes.of({ "aria-label": String(opts.label || "Code editor") }),
-    languageConf.of(languageExtension(opts.language)),
+    languageConf.of(languageExtension(language, prefs.tabWidth)),
     readOnlyConf.of(readOnlyExtension(opts.readOnly)),
     EditorView.updateListener.of((update) => {
       if (typeof opts.onChange !== "function") return;
@@ -212,8 +302,18 @@ function create(parent, options) {
         annotations: programmatic.of(true),
       });
     },
-    setLanguage(language) {
-      view.dispatch({ effects: languageConf.reconfigure(languageExtension(language)) });
+    setLanguage(name) {
+      language = name;
+      view.dispatch({ effects: languageConf.reconfigure(languageExtension(language, prefs.tabWidth)) });
+    },
+    // New preferences (same shape as pagePreferences()) without recreating the editor.
+    setPreferences(next) {
+      prefs = normalizePreferences(next);
+      view.dispatch({ effects: [
+        layoutConf.reconfigure(layoutExtension(prefs)),
+        keysConf.reconfigure(keysExtension(prefs)),
+        languageConf.reconfigure(languageExtension(language, prefs.tabWidth)),
+      ] });
     },
     setReadOnly(flag) {
       view.dispatch({ effects: readOnlyConf.reconfigure(readOnlyExtension(flag)) });
@@ -227,6 +327,7 @@ function create(parent, options) {
 const api = Object.freeze({
   create,
   languages: Object.freeze(LANGUAGES.slice()),
+  pagePreferences,
 });
 
 window.InterviewPrepEditor = api;

@@ -100,6 +100,7 @@
     this.scrubber.max = String(data.play_end);
     this.scrubber.addEventListener("input", () => this.seek(Number(this.scrubber.value)));
     this.playButton.addEventListener("click", () => (this.playing ? this.pause() : this.play()));
+    this.root.addEventListener("keydown", (event) => this.onKey(event));
     this.drawList();
     const skipped = data.skipped.length;
     this.skipped.textContent = skipped
@@ -108,6 +109,25 @@
     this.status.textContent = data.entries.length ? "" : "Nothing happened in this round yet.";
     this.player.hidden = false;
     this.seek(0);
+  };
+
+  // While focus is in this replay (outside its speed list): K plays or pauses, J and L jump to the
+  // previous or next event, as in a video player. The keys are declared on the Play button for the
+  // page's shortcut list (static/js/shortcuts.js).
+  Player.prototype.onKey = function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest("select, input[type=text], textarea")) return;
+    const key = event.key.toLowerCase();
+    if (key === "k") {
+      this.playButton.click();
+    } else if (key === "j" || key === "l") {
+      const stops = this.data.entries.filter((entry) => entry.kind !== "snapshot").map((entry) => entry.play);
+      const next = key === "l" ? stops.find((play) => play > this.position + 0.05)
+        : stops.filter((play) => play < this.position - 0.05).pop();
+      this.seek(next === undefined ? (key === "l" ? this.data.play_end : 0) : next);
+    } else {
+      return;
+    }
+    event.preventDefault();
   };
 
   Player.prototype.drawList = function () {

@@ -1,5 +1,6 @@
 // The round page's layout: the splitter between the problem and answer panes (its width remembered),
-// the Problem / Answer tabs on a phone, and the console's per-test tabs. round.js keeps time and saves;
+// the Focus toggle that hides the problem pane (remembered too), the Problem / Answer tabs on a phone,
+// and the console's per-test tabs. round.js keeps time and saves;
 // this file only moves what the server rendered.
 (function () {
   "use strict";
@@ -61,6 +62,28 @@
       if (next === undefined) return;
       event.preventDefault();
       setWidth(next, true);
+    });
+  }
+
+  // ------------------------------------------------------------ Focus (desktop)
+  // Hides the problem pane so the answer takes the whole width; one choice for every round, like the width.
+  const FOCUS_KEY = "interviewprep.focus";
+  const focusToggle = document.getElementById("focus-toggle");
+  function setFocus(on, remember) {
+    body.classList.toggle("focus-mode", on);
+    focusToggle.setAttribute("aria-pressed", String(on));
+    if (remember) store(FOCUS_KEY, on ? "on" : "off");
+  }
+  if (focusToggle) {
+    focusToggle.hidden = false;
+    setFocus(stored(FOCUS_KEY) === "on", false);
+    focusToggle.addEventListener("click", () => setFocus(focusToggle.getAttribute("aria-pressed") !== "true", true));
+    // Alt+Shift+F (declared on the button for the shortcut list); Alt+F alone is Emacs's forward-word.
+    document.addEventListener("keydown", (event) => {
+      if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === "KeyF") {
+        event.preventDefault();
+        focusToggle.click();
+      }
     });
   }
 
