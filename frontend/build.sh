@@ -15,26 +15,21 @@ cp node_modules/katex/LICENSE "$vendor/katex/LICENSE"
 cp node_modules/htmx.org/LICENSE "$vendor/htmx.LICENSE"
 echo "vendored into static/vendor: htmx $(node -p "require('./node_modules/htmx.org/package.json').version"), katex $(node -p "require('./node_modules/katex/package.json').version")"
 
-# CodeMirror 6 editor: one minified IIFE script that sets window.InterviewPrepEditor.
-cm="$vendor/codemirror"
-mkdir -p "$cm"
-meta="$(mktemp)"
-trap 'rm -f "$meta"' EXIT
-node_modules/.bin/esbuild src/editor.js \
-  --bundle --format=iife --minify --target=es2020 --platform=browser \
-  --legal-comments=none --log-level=warning \
-  --banner:js="/* InterviewPrep code editor: CodeMirror 6 + Lezer (MIT licence), bundled by frontend/build.sh; licences in this folder. */" \
-  --metafile="$meta" --outfile="$cm/editor.min.js"
-# Copy the licence of every package that ended up in the bundle (and fail if one
-# is missing or not MIT, so an upgrade cannot silently ship something else).
-node - "$meta" "$cm" <<'JS'
+# Licence check for a bundle: copies the licence of every package that kept bytes in it, and fails
+# if one is missing or its licence is not on the allow-list (so an upgrade cannot silently ship
+# something else). Arguments: esbuild's metafile, the output folder, the bundle's name.
+bundle_licences() {
+  node - "$@" <<'JS'
 const fs = require("fs"), path = require("path");
-const [meta, out] = process.argv.slice(2);
+const [meta, out, bundle] = process.argv.slice(2);
+// Permissive licences only, as package.json spells them (SPDX); anything else stops the build.
+const ALLOWED = new Set(["MIT", "ISC", "BSD-2-Clause", "BSD-3-Clause", "Apache-2.0", "0BSD", "CC0-1.0", "Zlib",
+  "(MIT AND Zlib)"]);
 // Only inputs that kept bytes in the output (tree-shaken modules are listed with 0).
 const outputs = Object.values(JSON.parse(fs.readFileSync(meta, "utf8")).outputs);
 const names = new Set();
 for (const output of outputs) {
-  for (const [file, info] of Object.entries(output.inputs)) {
+  for (const [file, info] of Object.entries(output.inputs || {})) {
     const m = file.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
     if (m && info.bytesInOutput > 0) names.add(m[1]);
   }
@@ -43,16 +38,59 @@ const list = [];
 for (const name of [...names].sort()) {
   const dir = path.join("node_modules", name);
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
-  if (pkg.license !== "MIT") throw new Error(`${name}: licence ${pkg.license}, expected MIT`);
-  const lic = fs.readdirSync(dir).find((f) => /^(LICEN[CS]E|COPYING)(\.(md|txt))?$/i.test(f));
-  if (!lic) throw new Error(`${name}: no licence file found`);
+  // Old packages name theirs in a `licenses` list; a single entry counts as `license`.
+  const licence = pkg.license ?? (pkg.licenses?.length === 1 ? pkg.licenses[0].type : undefined);
+  if (!ALLOWED.has(licence)) {
+    throw new Error(`${name}: licence ${JSON.stringify(licence)} is not on build.sh's allow-list`);
+  }
   const target = name.replace(/^@/, "").replace("/", "-") + ".LICENSE";
-  fs.copyFileSync(path.join(dir, lic), path.join(out, target));
-  list.push(`${name}@${pkg.version}`);
+  // The package's own licence file, else the text kept in licences/ (see licences/README.md).
+  const own = fs.readdirSync(dir).find((f) => /^(LICEN[CS]E|COPYING)([.-](md|txt|mit))?$/i.test(f));
+  const kept = [target, name.replace(/^@/, "").split("/")[0] + ".LICENSE"].map((f) => path.join("licences", f))
+    .find((f) => fs.existsSync(f));
+  if (!own && !kept) throw new Error(`${name}: no licence file in the package or in frontend/licences/`);
+  fs.copyFileSync(own ? path.join(dir, own) : kept, path.join(out, target));
+  list.push(`${name}@${pkg.version} (${licence})`);
 }
 fs.writeFileSync(path.join(out, "BUNDLED.txt"),
-  "Packages bundled into editor.min.js (all MIT; licence texts in *.LICENSE here):\n" +
-  list.map((s) => s + "\n").join(""));
-const size = fs.statSync(path.join(out, "editor.min.js")).size;
-console.log(`vendored into static/vendor/codemirror: editor.min.js (${(size / 1024).toFixed(1)} KiB) from ${list.length} packages: ${list.join(", ")}`);
+  `Packages bundled into ${bundle} (licence texts in *.LICENSE here):\n` + list.map((s) => s + "\n").join(""));
+const size = fs.statSync(path.join(out, bundle)).size;
+console.log(`vendored into ${out}: ${bundle} (${(size / 1024).toFixed(1)} KiB) from ${list.length} packages`);
 JS
+}
+
+meta="$(mktemp)"
+trap 'rm -f "$meta"' EXIT
+
+# CodeMirror 6 editor: one minified IIFE script that sets window.InterviewPrepEditor.
+cm="$vendor/codemirror"
+mkdir -p "$cm"
+node_modules/.bin/esbuild src/editor.js \
+  --bundle --format=iife --minify --target=es2020 --platform=browser \
+  --legal-comments=none --log-level=warning \
+  --banner:js="/* InterviewPrep code editor: CodeMirror 6 + Lezer (MIT licence), bundled by frontend/build.sh; licences in this folder. */" \
+  --metafile="$meta" --outfile="$cm/editor.min.js"
+bundle_licences "$meta" "$cm" editor.min.js
+
+# Whiteboard: Excalidraw + React as an ES module (whiteboard.min.js, whiteboard.min.css) whose
+# rarely used parts (other languages, font subsetting for image export) are chunks loaded on demand.
+# Mermaid is replaced by a stub (src/no-mermaid.js): only the "Mermaid to Excalidraw" dialog used it.
+# Excalidraw's fonts are copied beside it (the page sets EXCALIDRAW_ASSET_PATH there), except
+# Xiaolai, the 13 MB CJK fallback: a board with Chinese text falls back to the browser's fonts.
+wb="$vendor/excalidraw"
+mkdir -p "$wb"
+node_modules/.bin/esbuild src/whiteboard.js \
+  --bundle --format=esm --splitting --minify --target=es2020 --platform=browser \
+  --conditions=production --define:process.env.NODE_ENV='"production"' \
+  --alias:@excalidraw/mermaid-to-excalidraw=./src/no-mermaid.js \
+  --loader:.woff2=file --entry-names='[name].min' --chunk-names='chunks/[name]-[hash]' --asset-names='assets/[name]-[hash]' \
+  --legal-comments=none --log-level=warning \
+  --banner:js="/* InterviewPrep whiteboard: Excalidraw + React (MIT) and permissive dependencies, bundled by frontend/build.sh; licences in this folder. */" \
+  --metafile="$meta" --outdir="$wb"
+excalidraw_fonts=node_modules/@excalidraw/excalidraw/dist/prod/fonts
+mkdir -p "$wb/fonts"
+for font in "$excalidraw_fonts"/*/; do
+  name="$(basename "$font")"
+  [ "$name" = Xiaolai ] || cp -r "$font" "$wb/fonts/$name"
+done
+bundle_licences "$meta" "$wb" whiteboard.min.js
