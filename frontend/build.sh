@@ -75,8 +75,9 @@ bundle_licences "$meta" "$cm" editor.min.js
 # Whiteboard: Excalidraw + React as an ES module (whiteboard.min.js, whiteboard.min.css) whose
 # rarely used parts (other languages, font subsetting for image export) are chunks loaded on demand.
 # Mermaid is replaced by a stub (src/no-mermaid.js): only the "Mermaid to Excalidraw" dialog used it.
-# Excalidraw's fonts are copied beside it (the page sets EXCALIDRAW_ASSET_PATH there), except
-# Xiaolai, the 13 MB CJK fallback: a board with Chinese text falls back to the browser's fonts.
+# Excalidraw's fonts are copied beside it (src/asset-path.js points EXCALIDRAW_ASSET_PATH there), except
+# Xiaolai, its 13 MB handwritten CJK fallback: Chinese or Japanese text on a board is drawn in the
+# browser's own CJK font instead (the board asks for Xiaolai here, gets a 404, never a CDN).
 wb="$vendor/excalidraw"
 mkdir -p "$wb"
 node_modules/.bin/esbuild src/whiteboard.js \
@@ -87,6 +88,27 @@ node_modules/.bin/esbuild src/whiteboard.js \
   --legal-comments=none --log-level=warning \
   --banner:js="/* InterviewPrep whiteboard: Excalidraw + React (MIT) and permissive dependencies, bundled by frontend/build.sh; licences in this folder. */" \
   --metafile="$meta" --outdir="$wb"
+# Excalidraw lists a CDN copy of its fonts (esm.sh) after EXCALIDRAW_ASSET_PATH in every font face, and
+# the browser checks that URL against the CSP even when the local font loads. Point that fallback at
+# this folder too, and stop the build if the pattern changed or any esm.sh URL is left.
+node - "$wb" <<'JS'
+const fs = require("fs"), path = require("path");
+const [dir] = process.argv.slice(2);
+const files = [dir, path.join(dir, "chunks")].flatMap((d) => fs.readdirSync(d).map((f) => path.join(d, f)))
+  .filter((f) => f.endsWith(".js"));
+const fallback = /`https:\/\/esm\.sh\/\$\{[^`]*`[^`]*`:"@excalidraw\/excalidraw"\}\/dist\/prod\/`/g;
+let replaced = 0;
+for (const file of files) {
+  const text = fs.readFileSync(file, "utf8");
+  if (!text.includes("esm.sh")) continue;
+  // The chunk sits in chunks/, one folder below the fonts' base.
+  const local = `new URL("${path.dirname(file) === dir ? "./" : "../"}", import.meta.url).href`;
+  const patched = text.replace(fallback, () => { replaced += 1; return local; });
+  if (patched.includes("esm.sh/")) throw new Error(`${file}: an esm.sh URL is left after patching`);
+  fs.writeFileSync(file, patched);
+}
+if (replaced !== 1) throw new Error(`expected Excalidraw's one CDN fallback, patched ${replaced}`);
+JS
 excalidraw_fonts=node_modules/@excalidraw/excalidraw/dist/prod/fonts
 mkdir -p "$wb/fonts"
 for font in "$excalidraw_fonts"/*/; do

@@ -1,7 +1,8 @@
 // The whiteboard of design rounds: Excalidraw (MIT) and React, bundled by build.sh into
 // static/vendor/excalidraw/whiteboard.min.js. It sets window.InterviewPrepWhiteboard; the page's own
 // script (static/js/whiteboard.js) loads and saves scenes. Fonts come from the same folder
-// (window.EXCALIDRAW_ASSET_PATH, set by that script before this one runs): nothing from a CDN.
+// (window.EXCALIDRAW_ASSET_PATH, set by ./asset-path.js before Excalidraw runs): nothing from a CDN.
+import "./asset-path.js";
 import { createElement } from "react";
 import { createRoot } from "react-dom/client";
 import { Excalidraw, convertToExcalidrawElements } from "@excalidraw/excalidraw";
@@ -47,7 +48,10 @@ function mount(element, options) {
     },
     viewModeEnabled: Boolean(options.readOnly),
     // No collaboration, no "share" links, no saving to files: the server keeps the board.
-    UIOptions: { canvasActions: { loadScene: false, saveToActiveFile: false, export: false, saveAsImage: false } },
+    UIOptions: {
+      canvasActions: { loadScene: false, saveToActiveFile: false, export: false, saveAsImage: false },
+      tools: { image: false }, // the server keeps no image files: a board is shapes, lines and text
+    },
     onChange: (elements) => options.onChange && options.onChange(elements),
     langCode: "en",
   }));
@@ -55,3 +59,4 @@ function mount(element, options) {
 }
 
 window.InterviewPrepWhiteboard = { mount, shapeNames: SHAPES.map(([name]) => name) };
+document.dispatchEvent(new Event("interviewprep:whiteboard"));
