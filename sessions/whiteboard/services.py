@@ -2,7 +2,7 @@
 
 The same rules as `sessions.rounds.answers.answer_save`: only while the round runs, only a question
 the candidate was shown, the scene validated before any write, a replay snapshot for each change
-(thinned the same way past `MAX_SNAPSHOTS_PER_FIELD`, its bytes counted against the same caps).
+(thinned the same way past `answers.MAX_SNAPSHOTS_PER_FIELD`, its bytes counted against the same caps).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from sessions.models import Round, RoundQuestion, Whiteboard, WhiteboardSnapshot
 from sessions.rounds.answer_limits import snapshot_room_claim
-from sessions.rounds.answers import MAX_SNAPSHOTS_PER_FIELD, require_shown, snapshots_thin
+from sessions.rounds import answers
+from sessions.rounds.answers import require_shown, snapshots_thin
 from sessions.rounds.clock import require_running
 from sessions.whiteboard.scene import SceneInvalid, scene_clean, scene_json
 
@@ -56,7 +57,7 @@ def whiteboard_save(*, round_question: RoundQuestion, scene: dict, now: datetime
         if not snapshot_room_claim(stage_round=stage_round, size=len(content.encode())):
             return BoardSaved(changed=True, history_full=True)
         snapshots = WhiteboardSnapshot.objects.filter(round_question=round_question)
-        if snapshots.count() >= MAX_SNAPSHOTS_PER_FIELD:
+        if snapshots.count() >= answers.MAX_SNAPSHOTS_PER_FIELD:  # read at call time, as answers does
             snapshots_thin(snapshots, round_id=stage_round.pk)
         WhiteboardSnapshot.objects.create(
             round_question=round_question, content=content, offset_seconds=stage_round.elapsed_seconds(now)
