@@ -18,7 +18,7 @@ from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundEvent
 from sessions.feedback.note_templates import TEMPLATES
 from sessions.portability.read_model import RoundRead, session_rounds
 from sessions.paired.services import display_name
-from sessions.whiteboard.selectors import board_svg
+from sessions.whiteboard.selectors import board_svg, reference_svg
 
 TAG_LABELS = dict(Note.Tag.choices)
 
@@ -74,6 +74,7 @@ class QuestionExport:
     rubric: list[str]
     sheet: SheetExport | None
     whiteboard_svg: str = ""  # the board as the server draws it (sessions.whiteboard.svg); "" if none
+    reference_svg: str = ""  # the pack's reference diagram, where the model answer shows once the round is over
 
     @property
     def code_markdown(self) -> str:
@@ -273,6 +274,7 @@ def _question_export(rq: RoundQuestion, read: RoundRead, *, finished: bool, reve
         rubric=[item.text for item in question.rubric_items.all()] if show_answer else [],
         sheet=_sheet_export(sheet),
         whiteboard_svg=board_svg(rq) if question.kind == question.Kind.DESIGN else "",
+        reference_svg=reference_svg(question) if everything else "",
     )
 
 

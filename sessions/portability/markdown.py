@@ -170,6 +170,8 @@ def _question_lines(q: QuestionExport) -> list[str]:
         lines += ["#### Whiteboard", "", str(q.whiteboard_svg), ""]
     if q.model_answer.strip():
         lines += [f"#### {q.model_answer_label}", "", q.model_answer.strip(), ""]
+    if q.reference_svg:
+        lines += ["#### Reference diagram", "", str(q.reference_svg), ""]
     if q.rubric:
         lines += ["#### Rubric", "", *(f"- {_cell(text)}" for text in q.rubric), ""]
     if q.sheet:

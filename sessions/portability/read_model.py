@@ -120,7 +120,8 @@ def session_rounds_queryset():
         "stage__rubric_items",
         Prefetch(
             "questions",
-            queryset=RoundQuestion.objects.select_related("question").order_by("order").prefetch_related(
+            # "whiteboard": the design questions' boards, drawn in the exports (sessions.whiteboard).
+            queryset=RoundQuestion.objects.select_related("question", "whiteboard").order_by("order").prefetch_related(
                 "question__hints", "question__constraints", "question__rubric_items",
                 Prefetch("submissions", queryset=Submission.objects.order_by("created_at", "id")),
             ),

@@ -18,13 +18,23 @@ EMPTY_SCENE = {"elements": []}
 
 def board_scene(round_question: RoundQuestion) -> dict:
     """The stored (validated) scene of a question's board, or an empty one."""
-    board = Whiteboard.objects.filter(round_question=round_question).only("scene").first()
-    return json.loads(board.scene) if board else EMPTY_SCENE
+    try:
+        board = round_question.whiteboard  # no query where the caller select_related it
+    except Whiteboard.DoesNotExist:
+        return EMPTY_SCENE
+    return json.loads(board.scene)
 
 
 def board_svg(round_question: RoundQuestion, *, title: str = "The candidate's whiteboard") -> SafeString:
     """The board drawn by the server (`sessions.whiteboard.svg`), or "" when nothing was drawn."""
     return scene_svg(board_scene(round_question), title=title)
+
+
+def reference_svg(question) -> SafeString:
+    """A question's reference diagram (validated when its pack loaded), or "". Interviewer-only text."""
+    if not question.reference_diagram:
+        return scene_svg(EMPTY_SCENE)
+    return scene_svg(json.loads(question.reference_diagram), title=f"Reference diagram: {question.title}")
 
 
 def replay_frames(round_question_ids) -> list[dict]:
