@@ -30,6 +30,7 @@ from sessions.models import (
     RoundQuestion,
     Scorecard,
     Snapshot,
+    WhiteboardSnapshot,
     Submission,
 )
 
@@ -150,8 +151,10 @@ def user_rounds_queryset():
         "stage__rubric_items",
         Prefetch(
             "questions",
-            queryset=RoundQuestion.objects.select_related("question__pack").order_by("order").prefetch_related(
+            queryset=RoundQuestion.objects.select_related("question__pack", "whiteboard").order_by("order")
+            .prefetch_related(
                 "question__rubric_items",
+                Prefetch("whiteboard_snapshots", queryset=WhiteboardSnapshot.objects.order_by("offset_seconds", "id")),
                 Prefetch("snapshots", queryset=Snapshot.objects.order_by("created_at", "id")),
                 Prefetch("submissions", queryset=Submission.objects.order_by("created_at", "id")),
             ),
