@@ -17,6 +17,8 @@ from pathlib import Path
 import yaml
 
 from questions.pack_fields import PackError, check_keys, field_choice, field_text
+# A reference diagram is checked by the whiteboard's own rules (that module needs no models and no app registry).
+from sessions.whiteboard.scene import SceneInvalid, scene_clean, scene_json
 from questions.other_references import OtherReferenceSpec, other_references_data, parse_other_references
 from questions.wrong_solutions import WrongSolutionSpec, parse_wrong_solutions, wrong_solutions_data
 
@@ -374,9 +376,6 @@ def _parse_body(body: str, question: QuestionSpec, file: str) -> None:
 def _reference_diagram(content: str, question: QuestionSpec, file: str) -> str:
     """A design question's reference diagram: one fenced JSON block holding a whiteboard scene, checked by the
     same rules as a candidate's board (the pack is input too), stored as compact JSON."""
-    # The rules live with the whiteboard; they need nothing of the sessions app's models.
-    from sessions.whiteboard.scene import SceneInvalid, scene_clean, scene_json
-
     if question.kind != "design":
         raise PackError(file, "reference_diagram", "only design questions have one")
     fenced = re.fullmatch(r"```json\n(.*)\n```", content, re.S)

@@ -12,7 +12,7 @@ import "@excalidraw/excalidraw/index.css";
 // Excalidraw's element "skeletons" (our own list; no library file from elsewhere).
 const SHAPES = [
   ["Client", "rectangle", "#a5d8ff"],
-  ["Load balancer", "diamond", "#ffd8a8"],
+  ["Load balancer", "diamond", "#ffd8a8", { width: 220, height: 110 }],
   ["Service", "rectangle", "#b2f2bb"],
   ["Queue", "rectangle", "#eebefa", { width: 220, height: 60 }],
   ["Database", "ellipse", "#ffec99"],

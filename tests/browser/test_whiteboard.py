@@ -34,6 +34,11 @@ def test_drawing_a_design_and_finding_it_again(signed_in_page, live_server, mini
     canvas = board.locator("canvas.interactive")
     box = canvas.bounding_box()
 
+    # The shape library for system and ML design is loaded into the board.
+    board.get_by_title("Library").first.click()
+    expect(board.locator(".library-unit")).to_have_count(10)
+    board.locator(".sidebar__close").click()  # closed again
+    expect(board.locator(".library-unit")).to_have_count(0)
     canvas.click(position={"x": 5, "y": 5})  # focus the board, so its keyboard shortcuts pick the tools
     drag(page, box, (120, 160), (300, 260), "r")  # a rectangle
     page.keyboard.press("Escape")
