@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Copies the browser libraries pinned in package-lock.json into static/vendor/,
-# and bundles src/editor.js (CodeMirror 6) into static/vendor/codemirror/.
+# Copies the browser libraries pinned in package-lock.json into static/vendor/, bundles src/editor.js
+# (CodeMirror 6) into static/vendor/codemirror/ and src/whiteboard.js (Excalidraw) into static/vendor/excalidraw/.
 # The copies are committed, so `make run` needs no npm; run this after changing versions.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,3 +1,3 @@
-// Excalidraw reads window.EXCALIDRAW_ASSET_PATH when its modules are evaluated (its font faces are made
-// then), so this module is imported first: the fonts come from beside the bundle, never from a CDN.
+// Excalidraw loads its fonts from window.EXCALIDRAW_ASSET_PATH (then from a fallback, which build.sh also
+// points at this folder): the folder of this bundle, so no font ever comes from a CDN.
 window.EXCALIDRAW_ASSET_PATH = new URL("./", import.meta.url).href;

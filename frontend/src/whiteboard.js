@@ -1,7 +1,7 @@
 // The whiteboard of design rounds: Excalidraw (MIT) and React, bundled by build.sh into
 // static/vendor/excalidraw/whiteboard.min.js. It sets window.InterviewPrepWhiteboard; the page's own
 // script (static/js/whiteboard.js) loads and saves scenes. Fonts come from the same folder
-// (window.EXCALIDRAW_ASSET_PATH, set by ./asset-path.js before Excalidraw runs): nothing from a CDN.
+// (window.EXCALIDRAW_ASSET_PATH, set by ./asset-path.js): nothing from a CDN.
 import "./asset-path.js";
 import { createElement } from "react";
 import { createRoot } from "react-dom/client";
