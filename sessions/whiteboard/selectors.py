@@ -13,15 +13,13 @@ from sessions.whiteboard.svg import scene_svg
 # replay of a busy round stays one response of bounded size however many snapshots were kept.
 MAX_REPLAY_FRAMES = 60
 
-EMPTY_SCENE = {"elements": []}
-
 
 def board_scene(round_question: RoundQuestion) -> dict:
     """The stored (validated) scene of a question's board, or an empty one."""
     try:
         board = round_question.whiteboard  # no query where the caller select_related it
     except Whiteboard.DoesNotExist:
-        return EMPTY_SCENE
+        return {"elements": []}
     return json.loads(board.scene)
 
 
@@ -33,7 +31,7 @@ def board_svg(round_question: RoundQuestion, *, title: str = "The candidate's wh
 def reference_svg(question) -> SafeString:
     """A question's reference diagram (validated when its pack loaded), or "". Interviewer-only text."""
     if not question.reference_diagram:
-        return scene_svg(EMPTY_SCENE)
+        return scene_svg({"elements": []})
     return scene_svg(json.loads(question.reference_diagram), title=f"Reference diagram: {question.title}")
 
 
