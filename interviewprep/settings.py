@@ -168,6 +168,10 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF, NONCE],
         "style-src-attr": [UNSAFE_INLINE],
+        # The whiteboard (Excalidraw, static/vendor/excalidraw/) needs nothing more: its script is a same-origin
+        # module, its fonts are local (build.sh points even its CDN fallback here), React sets styles through
+        # the DOM (style-src-attr), and the features that would need blob: images or workers (image upload,
+        # export, Mermaid) are switched off. tests/browser/test_whiteboard.py fails on any CSP violation.
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

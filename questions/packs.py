@@ -17,6 +17,8 @@ from pathlib import Path
 import yaml
 
 from questions.pack_fields import PackError, check_keys, field_choice, field_text
+# A reference diagram is checked by the whiteboard's own rules (that module needs no models and no app registry).
+from sessions.whiteboard.scene import SceneInvalid, scene_clean, scene_json
 from questions.other_references import OtherReferenceSpec, other_references_data, parse_other_references
 from questions.wrong_solutions import WrongSolutionSpec, parse_wrong_solutions, wrong_solutions_data
 
@@ -45,6 +47,7 @@ SECTIONS = {
     "Rubric": "rubric",
     "What a strong answer shows": "strong_answer",
     "STAR guidance": "star_guidance",
+    "Reference diagram": "reference_diagram",
 }
 LIST_SECTIONS = {"hints", "constraints", "rubric"}
 
@@ -108,6 +111,7 @@ class QuestionSpec:
     wrong_solutions: list[WrongSolutionSpec] = field(default_factory=list)
     other_references: list[OtherReferenceSpec] = field(default_factory=list)
     origin: str = "general"  # "notes": asked in the loop the source notes describe; "general": general practice
+    reference_diagram: str = ""  # design only: a whiteboard scene, as compact JSON (see _reference_diagram)
 
     def digest(self) -> str:
         """A fingerprint of the content, so reloading an unchanged file changes nothing."""
@@ -363,8 +367,26 @@ def _parse_body(body: str, question: QuestionSpec, file: str) -> None:
             if not items:
                 raise PackError(file, name, "must be a list of '- ' or '1. ' items")
             setattr(question, name, items)
+        elif name == "reference_diagram":
+            question.reference_diagram = _reference_diagram(content, question, file)
         else:
             setattr(question, name, content)
+
+
+def _reference_diagram(content: str, question: QuestionSpec, file: str) -> str:
+    """A design question's reference diagram: one fenced JSON block holding a whiteboard scene, checked by the
+    same rules as a candidate's board (the pack is input too), stored as compact JSON."""
+    if question.kind != "design":
+        raise PackError(file, "reference_diagram", "only design questions have one")
+    fenced = re.fullmatch(r"```json\n(.*)\n```", content, re.S)
+    if not fenced:
+        raise PackError(file, "reference_diagram", "must be one ```json fenced block holding {\"elements\": [...]}")
+    try:
+        return scene_json(scene_clean(json.loads(fenced.group(1))))
+    except (ValueError, RecursionError) as error:
+        raise PackError(file, "reference_diagram", f"is not JSON ({error})") from None
+    except SceneInvalid as error:
+        raise PackError(file, "reference_diagram", error.messages[0]) from None
 
 
 _ITEM_RE = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
@@ -545,6 +567,10 @@ def render_question(question: QuestionSpec) -> str:
             continue
         if name in LIST_SECTIONS:
             content = "\n".join(_list_item(index, item) for index, item in enumerate(value, 1))
+        elif name == "reference_diagram":
+            elements = json.loads(value)["elements"]  # one element a line: reviewable in a diff
+            content = '```json\n{"elements": [\n' + ",\n".join(" " + json.dumps(e, ensure_ascii=False) for e in elements)
+            content += "\n]}\n```"
         else:
             content = value.strip()
         parts.append(f"\n## {heading}\n\n{content}\n")

@@ -2,7 +2,7 @@ from django.urls import path
 
 from sessions.views import exports as export_views
 from sessions.views import history as history_views
-from sessions.views import notes, paired, review, reviews, rounds
+from sessions.views import notes, paired, review, reviews, rounds, whiteboard
 
 ROUND = "practice/rounds/<int:round_id>/"
 QUESTION = ROUND + "q/<int:number>/"
@@ -20,6 +20,7 @@ urlpatterns = [
     path(ROUND + "end/", rounds.round_control, {"action": "end"}, name="round_end"),
     path(ROUND + "summary/", rounds.round_summary_page, name="round_summary"),
     path(QUESTION + "save/", rounds.answer_save, name="answer_save"),
+    path(QUESTION + "board/", whiteboard.board, name="whiteboard"),
     path(QUESTION + "run/", rounds.run_code, name="run_code"),
     path(QUESTION + "constraints/", rounds.constraints_panel, name="constraints_panel"),
     path(QUESTION + "reveal/", rounds.question_action, {"action": "reveal"}, name="reveal_answer"),

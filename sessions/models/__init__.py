@@ -7,8 +7,10 @@ from sessions.models.paired import Guest, Invite
 from sessions.models.rounds import InterviewSession, Round, RoundEvent, RoundQuestion, Snapshot
 from sessions.models.runs import Submission
 from sessions.models.sharing import ShareLink
+from sessions.models.whiteboard import Whiteboard, WhiteboardSnapshot
 
 __all__ = [
     "CardReview", "Guest", "InterviewSession", "InterviewerFeedback", "Invite", "Note", "NoteSheet", "Round", "RoundEvent",
-    "ReviewCard", "ReviewSettings", "RoundQuestion", "Scorecard", "ShareLink", "Snapshot", "Submission",
+    "ReviewCard", "ReviewSettings", "RoundQuestion", "Scorecard", "ShareLink", "Snapshot", "Submission", "Whiteboard",
+    "WhiteboardSnapshot",
 ]

@@ -18,6 +18,7 @@ from sessions.models import InterviewSession, Note, NoteSheet, Round, RoundEvent
 from sessions.feedback.note_templates import TEMPLATES
 from sessions.portability.read_model import RoundRead, session_rounds
 from sessions.paired.services import display_name
+from sessions.whiteboard.selectors import board_svg, reference_svg
 
 TAG_LABELS = dict(Note.Tag.choices)
 
@@ -72,6 +73,8 @@ class QuestionExport:
     model_answer_label: str
     rubric: list[str]
     sheet: SheetExport | None
+    whiteboard_svg: str = ""  # the board as the server draws it (sessions.whiteboard.svg); "" if none
+    reference_svg: str = ""  # the pack's reference diagram, where the model answer shows once the round is over
 
     @property
     def code_markdown(self) -> str:
@@ -270,6 +273,8 @@ def _question_export(rq: RoundQuestion, read: RoundRead, *, finished: bool, reve
         model_answer_label="What a strong answer shows" if behavioural else "Model answer",
         rubric=[item.text for item in question.rubric_items.all()] if show_answer else [],
         sheet=_sheet_export(sheet),
+        whiteboard_svg=board_svg(rq) if question.kind == question.Kind.DESIGN else "",
+        reference_svg=reference_svg(question) if everything else "",
     )
 
 

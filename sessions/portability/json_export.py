@@ -25,6 +25,7 @@ from sessions.portability.schema import (
     stage_ref,
 )
 from sessions.paired.services import display_name
+from sessions.portability.whiteboards import whiteboard_fields
 
 
 def user_data(user, *, now: datetime | None = None) -> dict:
@@ -181,4 +182,5 @@ def _round_question_data(rq: RoundQuestion, user) -> dict:
             }
             for s in rq.submissions.all()
         ],
+        **whiteboard_fields(rq),  # version 3: the design question's board, if one was drawn
     }

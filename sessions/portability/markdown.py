@@ -165,8 +165,13 @@ def _question_lines(q: QuestionExport) -> list[str]:
             lines += [f"**{label}**", "", _block(text, "—"), ""]
     else:
         lines += ["#### Answer", "", _block(q.answer, "*No answer written.*"), ""]
+    if q.whiteboard_svg:
+        # The server's own drawing (escaped text, no script), as one HTML block that Markdown viewers show.
+        lines += ["#### Whiteboard", "", str(q.whiteboard_svg), ""]
     if q.model_answer.strip():
         lines += [f"#### {q.model_answer_label}", "", q.model_answer.strip(), ""]
+    if q.reference_svg:
+        lines += ["#### Reference diagram", "", str(q.reference_svg), ""]
     if q.rubric:
         lines += ["#### Rubric", "", *(f"- {_cell(text)}" for text in q.rubric), ""]
     if q.sheet:

@@ -17,6 +17,7 @@ from sessions.models import (
     Snapshot,
     Submission,
 )
+from sessions.portability.whiteboards import PlannedWhiteboard
 
 
 @dataclass
@@ -25,6 +26,7 @@ class PlannedQuestion:
     updated_at: datetime | None
     snapshots: list[tuple[Snapshot, datetime]]
     submissions: list[tuple[Submission, datetime]]
+    whiteboard: PlannedWhiteboard | None = None
 
 
 @dataclass
@@ -40,7 +42,8 @@ class PlannedRound:
 
     @property
     def snapshot_bytes(self) -> int:
-        return sum(len(snapshot.content.encode()) for p in self.questions for snapshot, _ in p.snapshots)
+        answers = sum(len(snapshot.content.encode()) for p in self.questions for snapshot, _ in p.snapshots)
+        return answers + sum(p.whiteboard.snapshot_bytes for p in self.questions if p.whiteboard)
 
 
 @dataclass

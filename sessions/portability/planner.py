@@ -30,6 +30,7 @@ from sessions.feedback.note_templates import TEMPLATES
 from sessions.portability import rules
 from sessions.portability.plan import PlannedQuestion, PlannedRound, PlannedSession
 from sessions.portability.reader import Catalogue, DocumentReader
+from sessions.portability.whiteboards import whiteboard_plan
 from sessions.portability.schema import (
     MAX_EVENTS_PER_ROUND, MAX_OUTPUT_BYTES, MAX_QUESTIONS_PER_ROUND, MAX_RESULTS_BYTES, MAX_ROUNDS_PER_SESSION,
     MAX_SHEET_BYTES, MAX_SUBMISSIONS_PER_QUESTION, PAIRED_ROLES, SOLO_ROLES,
@@ -192,7 +193,7 @@ class Planner:
             if planned is not None:
                 submissions.append(planned)
         return PlannedQuestion(row=row, updated_at=r.moment(data, "updated_at", path), snapshots=snapshots,
-                                submissions=submissions)
+                                submissions=submissions, whiteboard=whiteboard_plan(r, data, path, question))
 
     def submission(self, data, path: str, question, role: str) -> tuple[Submission, datetime] | None:
         r = self.reader

@@ -30,6 +30,7 @@ from sessions.models import (
     RoundQuestion,
     Scorecard,
     Snapshot,
+    WhiteboardSnapshot,
     Submission,
 )
 
@@ -120,7 +121,8 @@ def session_rounds_queryset():
         "stage__rubric_items",
         Prefetch(
             "questions",
-            queryset=RoundQuestion.objects.select_related("question").order_by("order").prefetch_related(
+            # "whiteboard": the design questions' boards, drawn in the exports (sessions.whiteboard).
+            queryset=RoundQuestion.objects.select_related("question", "whiteboard").order_by("order").prefetch_related(
                 "question__hints", "question__constraints", "question__rubric_items",
                 Prefetch("submissions", queryset=Submission.objects.order_by("created_at", "id")),
             ),
@@ -149,8 +151,10 @@ def user_rounds_queryset():
         "stage__rubric_items",
         Prefetch(
             "questions",
-            queryset=RoundQuestion.objects.select_related("question__pack").order_by("order").prefetch_related(
+            queryset=RoundQuestion.objects.select_related("question__pack", "whiteboard").order_by("order")
+            .prefetch_related(
                 "question__rubric_items",
+                Prefetch("whiteboard_snapshots", queryset=WhiteboardSnapshot.objects.order_by("offset_seconds", "id")),
                 Prefetch("snapshots", queryset=Snapshot.objects.order_by("created_at", "id")),
                 Prefetch("submissions", queryset=Submission.objects.order_by("created_at", "id")),
             ),

@@ -28,7 +28,8 @@ def require_export(document: dict | None) -> None:
     if document.get("format") != FORMAT:
         raise ValidationError(f"This is not an InterviewPrep export (its “format” is not “{FORMAT}”).")
     if type(document.get("version")) is not int or document["version"] not in READABLE_VERSIONS:
-        readable = " and ".join(str(version) for version in READABLE_VERSIONS)
+        *earlier, last = (str(version) for version in READABLE_VERSIONS)
+        readable = f"{', '.join(earlier)} and {last}" if earlier else last
         raise ValidationError(
             f"This export has version {str(document.get('version'))[:20]}; this instance reads versions {readable}."
         )

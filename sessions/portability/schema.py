@@ -18,8 +18,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 FORMAT = "interviewprep-export"
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+VERSION = 3  # 3: design questions' whiteboards (sessions/portability/whiteboards.py)
+READABLE_VERSIONS = (1, 2, 3)
 
 # The keys naming pack content, as the writer writes them and the reader looks them up (titles are for people).
 QUESTION_KEYS = ("pack", "slug")

@@ -21,6 +21,7 @@ from sessions.models import (
 )
 from sessions.portability import rules
 from sessions.portability.plan import PlannedSession
+from sessions.portability.whiteboards import whiteboards_write
 
 
 @dataclass
@@ -88,6 +89,7 @@ def create_session(plan: PlannedSession) -> None:
             (snapshot, {"created_at": at}) for p in planned_round.questions
             for snapshot, at in _attach(p.snapshots, round_question=p.row)
         ])
+        whiteboards_write(planned_round.questions)
         _bulk_with_times(Submission, [
             (run, {"created_at": at}) for p in planned_round.questions
             for run, at in _attach(p.submissions, round_question=p.row)

@@ -41,6 +41,8 @@ from sessions.review.replay import (
     phase_timing,
 )
 from sessions.review.sharing import shared_rounds_filter
+from sessions.whiteboard.selectors import replay_frames
+from sessions.whiteboard.services import BOARD_KINDS
 
 # What the review page and the replay read of a run: no source, no output, no test texts.
 RUN_FIELDS = ("kind", "status", "verdict", "language", "time_ms", "memory_kb", "message", "created_at", "finished_at")
@@ -179,6 +181,8 @@ def round_replay(stage_round: Round, role: Role, *, user=None) -> dict:
             for rq in questions
         ],
         **replay,
+        # Design questions' boards at each saved moment, drawn by the server (sessions.whiteboard.svg).
+        "boards": replay_frames([rq.pk for rq in questions if rq.question.kind in BOARD_KINDS]),
     }
 
 

@@ -24,7 +24,7 @@ from sessions.scheduling.recording import round_reviews_record
 
 
 # Snapshots kept per answer field. Reaching it thins the field's history to half, spread
-# evenly over the time it covers (see _snapshots_thin). Their bytes are capped too (answer_limits).
+# evenly over the time it covers (see snapshots_thin). Their bytes are capped too (answer_limits).
 MAX_SNAPSHOTS_PER_FIELD = 2000
 
 
@@ -44,7 +44,7 @@ def answer_save(*, round_question: RoundQuestion, values: dict[str, str], now: d
     now = now or timezone.now()
     stage_round = round_question.round
     require_running(stage_round, now)
-    _require_shown(round_question)
+    require_shown(round_question)
     clean = answer_values_clean(round_question=round_question, values=values)
 
     result = ChangedFields()
@@ -71,7 +71,7 @@ def answer_save(*, round_question: RoundQuestion, values: dict[str, str], now: d
     return result
 
 
-def _require_shown(round_question: RoundQuestion) -> None:
+def require_shown(round_question: RoundQuestion) -> None:
     """A paired candidate answers (saves, runs) only the questions the interviewer has put on screen."""
     stage_round = round_question.round
     if round_question.pk == stage_round.current_id or stage_round.session.mode != InterviewSession.Mode.PAIRED:
@@ -83,15 +83,16 @@ def _require_shown(round_question: RoundQuestion) -> None:
 def _snapshot(round_question: RoundQuestion, field: str, content: str, offset: float) -> None:
     snapshots = Snapshot.objects.filter(round_question=round_question, field=field)
     if snapshots.count() >= MAX_SNAPSHOTS_PER_FIELD:
-        _snapshots_thin(snapshots, round_id=round_question.round_id)
+        snapshots_thin(snapshots, round_id=round_question.round_id)
     Snapshot.objects.create(round_question=round_question, field=field, content=content, offset_seconds=offset)
 
 
-def _snapshots_thin(snapshots, *, round_id: int) -> None:
+def snapshots_thin(snapshots, *, round_id: int) -> None:
     """Keep half the cap, the snapshots nearest to evenly spaced moments from the first to the last.
 
     A replay then still spans the whole round, only more coarsely, where simply stopping (or
     overwriting the newest) at the cap would freeze it for the rest of a long, busy round.
+    `snapshots` may be of any model with `content` and `offset_seconds` (answers, whiteboards).
     """
     rows = list(snapshots.order_by("offset_seconds", "id").values_list("id", "offset_seconds"))
     offsets = [offset for _, offset in rows]
@@ -104,7 +105,7 @@ def _snapshots_thin(snapshots, *, round_id: int) -> None:
         if i == len(offsets) or (i > 0 and moment - offsets[i - 1] <= offsets[i] - moment):
             i -= 1  # the earlier neighbour is nearer
         kept.add(rows[i][0])
-    doomed = Snapshot.objects.filter(pk__in=[pk for pk, _ in rows if pk not in kept])
+    doomed = snapshots.model.objects.filter(pk__in=[pk for pk, _ in rows if pk not in kept])
     snapshot_room_release(round_id=round_id, snapshots=doomed)
     doomed.delete()
 

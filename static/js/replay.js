@@ -78,6 +78,8 @@
     this.loaded = false;
     this.shownSnapshot = null;
     this.shownEntry = null;
+    this.board = root.querySelector(".replay-board");
+    this.shownBoard = null;
   }
 
   Player.prototype.load = function () {
@@ -196,6 +198,7 @@
       this.shownSnapshot = snapshotIndex;
       this.drawCode(snapshotIndex >= 0 ? data.entries[snapshotIndex] : null);
     }
+    this.drawBoard(offsetAt(data, this.position));
     const current = index >= 0 ? data.entries[index].lastListed : -1;
     if (current !== this.shownEntry) {
       const previous = this.items.get(this.shownEntry);
@@ -240,6 +243,27 @@
     });
     if (removed.has(snapshot.lines.length) && fragment.lastChild) fragment.lastChild.classList.add("removed-after");
     this.code.replaceChildren(fragment);
+  };
+
+  // The whiteboard of a design question as it was at `offset`: the last state saved by then (frames come
+  // sorted by offset). Each frame is an SVG the server drew from a validated scene, text escaped.
+  Player.prototype.drawBoard = function (offset) {
+    const frames = this.data.boards || [];
+    if (!this.board || !frames.length) return;
+    let lo = 0, hi = frames.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (frames[mid].offset <= offset + 1e-6) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    if (found === this.shownBoard) return;
+    this.shownBoard = found;
+    this.board.hidden = false;
+    const label = this.board.querySelector(".replay-board-label");
+    const drawing = this.board.querySelector(".replay-board-drawing");
+    if (found < 0) { label.textContent = "Whiteboard: nothing drawn yet."; drawing.replaceChildren(); return; }
+    const question = this.questions.get(frames[found].question);
+    label.textContent = `Whiteboard${question ? ` of question ${question.number}` : ""} at ${mmss(frames[found].offset)}`;
+    drawing.innerHTML = frames[found].svg;
   };
 
   Player.prototype.play = function () {

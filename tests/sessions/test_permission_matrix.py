@@ -17,6 +17,7 @@ against who may see which marker. Each request runs in a savepoint that is rolle
 every actor meets the same state.
 """
 
+import json
 import random
 import re
 from collections import defaultdict
@@ -134,8 +135,13 @@ def _plant_markers() -> None:
 QUESTION_OF = {
     "answer_save": "sum-two", "run_code": "sum-two", "next_hint": "sum-two",
     "constraints_panel": "design-feed", "next_constraint": "design-feed",
-    "reveal_answer": "bayes", "self_grade": "bayes", "switch_question": "bayes",
+    "reveal_answer": "bayes", "self_grade": "bayes", "switch_question": "bayes", "whiteboard": "design-feed",
 }
+# The whiteboard's save takes a scene as JSON: two shapes, as the board's script sends them.
+BOARD_SCENE = {"elements": [
+    {"id": "box-a", "type": "rectangle", "x": 0, "y": 0, "width": 100, "height": 60},
+    {"id": "box-b", "type": "ellipse", "x": 200, "y": 0, "width": 100, "height": 60},
+]}
 
 
 @dataclass
@@ -228,6 +234,7 @@ class World:
             "sheet_save": {"q": "1", "situation": "Typed."},
             "scorecard": {"recommendation": "yes", "feedback": "Typed feedback."},
             "interviewer_feedback": {"rating_clarity": "4", "rating_pacing": "3", "rating_realism": "2", "comments": "Typed."},
+            "whiteboard": BOARD_SCENE,
         }.get(name, {})
 
 
@@ -373,6 +380,8 @@ LIVE = [
     ("round_summary", "POST", "302 404 302 302 302"),
     ("answer_save", "POST", "302 404 200 403 403"),
     ("answer_save", "HX-POST", "302 404 200 403 403"),
+    ("whiteboard", "GET", "302 404 403 200 200"),  # design-feed is not on screen for its candidate yet
+    ("whiteboard", "POST", "302 404 403 403 403"),
     ("run_code", "POST", "302 404 302 403 403"),
     ("run_code", "HX-POST", "302 404 202 403 403"),
     # design-feed is not on screen yet: its candidate sees nothing of it, not even the constraint given ahead.
@@ -449,6 +458,8 @@ ENDED = [
     ("round_summary", "POST", "302 404 302 403 403"),  # only the candidate assesses themselves
     ("answer_save", "POST", "302 404 409 403 403"),
     ("answer_save", "HX-POST", "302 404 409 403 403"),
+    ("whiteboard", "GET", "302 404 200 200 200"),
+    ("whiteboard", "POST", "302 404 409 403 403"),  # the round is over: the board is kept as it was
     ("run_code", "POST", "302 404 409 403 403"),
     ("run_code", "HX-POST", "302 404 409 403 403"),
     ("constraints_panel", "GET", "302 404 302 302 302"),
@@ -507,6 +518,8 @@ SWAPPED = [
     ("round_summary", "POST", "302 404 302 302 302"),
     ("answer_save", "POST", "302 404 200 403 200"),
     ("answer_save", "HX-POST", "302 404 200 403 200"),
+    ("whiteboard", "GET", "302 404 404 404 404"),  # round 2 is behavioural: no whiteboard
+    ("whiteboard", "POST", "302 404 404 403 404"),
     ("run_code", "POST", "302 404 400 403 400"),  # round 2 is behavioural: no code pad to run
     ("run_code", "HX-POST", "302 404 400 403 400"),
     ("constraints_panel", "GET", "302 404 302 302 302"),
@@ -579,7 +592,10 @@ def _send(world: World, actor: str, raw_name: str, method: str):
     with transaction.atomic():
         if world.user(actor) is not None:
             client.force_login(world.user(actor))
-        if verb == "POST":
+        if verb == "POST" and raw_name == "whiteboard":
+            response = client.post(url, json.dumps(world.data(raw_name)), content_type="application/json",
+                                   headers=headers)
+        elif verb == "POST":
             response = client.post(url, world.data(raw_name), headers=headers)
         else:
             response = client.generic(verb, url, headers=headers)

@@ -74,7 +74,7 @@ def alice_practised(owner, mini_pack):
 @pytest.mark.django_db
 def test_the_export_holds_the_users_cards_settings_and_where_each_review_came_from(alice_practised):
     data = exported(alice_practised)
-    assert data["version"] == 2
+    assert data["version"] == 3
     assert data["review_settings"] == {"desired_retention": 0.85, "reviews_per_day": 12, "new_per_day": 2,
                                        "kinds": ["concept", "behavioral"]}
     (card,) = data["review_cards"]

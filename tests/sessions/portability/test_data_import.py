@@ -214,8 +214,8 @@ def document(owner, partner, mini_pack):
 @pytest.mark.parametrize("change, words", [
     (lambda d: d.update(format="something-else"), "not an InterviewPrep export"),
     (lambda d: d.pop("format"), "not an InterviewPrep export"),
-    (lambda d: d.update(version=3), "version 3; this instance reads versions 1 and 2"),
-    (lambda d: d.update(version="2"), "version 2; this instance reads versions 1 and 2"),
+    (lambda d: d.update(version=4), "version 4; this instance reads versions 1, 2 and 3"),
+    (lambda d: d.update(version="2"), "version 2; this instance reads versions 1, 2 and 3"),
     (lambda d: d.update(version=True), "version True"),
 ])
 def test_a_document_of_another_format_or_version_is_refused(owner, document, change, words):

@@ -151,7 +151,7 @@ def test_it_downloads_all_of_a_users_data(owner, partner, mini_pack):
     day = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="interviewprep-bob-{day}.json"'
     data = json.loads(response.content)
-    assert (data["format"], data["version"], len(data["sessions"])) == ("interviewprep-export", 2, 1)
+    assert (data["format"], data["version"], len(data["sessions"])) == ("interviewprep-export", 3, 1)
     expected = user_data(partner)
     assert [s["title"] for s in data["sessions"]] == [s["title"] for s in expected["sessions"]]
 
@@ -217,7 +217,7 @@ def test_a_candidate_is_told_which_notes_could_not_be_kept(owner, partner, mini_
     (b"{not json", "The file is not valid JSON (line 1, column 2)."),
     ("caf\u00e9".encode("latin-1"), "The file is not UTF-8 text"),
     (b"[]", "This is not an InterviewPrep export: expected a JSON object."),
-    (json.dumps({"format": "interviewprep-export", "version": 9}).encode(), "this instance reads versions 1 and 2"),
+    (json.dumps({"format": "interviewprep-export", "version": 9}).encode(), "this instance reads versions 1, 2 and 3"),
     (b"", "The submitted file is empty."),
     (b'{"version": ' + b"9" * 5000 + b"}", "a number too long to read"),
     (b"[" * 100_000 + b"]" * 100_000, "nests too deeply"),

@@ -354,8 +354,9 @@ def test_user_data_takes_a_fixed_number_of_queries(owner, partner, mini_pack):
     few = queries_of(user_data, None, owner)
     build_paired(owner, partner, release=True)
     build_paired(owner, partner, share_notes=True)
-    # One more: the viewer's live-candidate questions; three more: the review settings, cards and their reviews.
-    assert queries_of(user_data, None, owner) == few <= 15
+    # One more: the viewer's live-candidate questions; three more: the review settings, cards and their reviews;
+    # one more: the design questions' whiteboard history.
+    assert queries_of(user_data, None, owner) == few <= 16
 
 
 # ---------------------------------------------------------------- the JSON document
@@ -366,7 +367,7 @@ def test_user_data_is_versioned_and_names_questions_by_pack_slug(owner, partner,
     build_solo(owner)
     build_paired(owner, partner, release=True)
     data = user_data(owner, now=at(60))
-    assert (data["format"], data["version"], data["exported_at"]) == ("interviewprep-export", 2, at(60).isoformat())
+    assert (data["format"], data["version"], data["exported_at"]) == ("interviewprep-export", 3, at(60).isoformat())
     assert data["user"] == {"username": "alice", "name": "alice"}
     solo, paired = data["sessions"]
     assert (solo["mode"], paired["mode"]) == ("solo", "paired")

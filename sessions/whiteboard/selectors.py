@@ -1,0 +1,59 @@
+"""Reads of whiteboards: a question's scene for the editor, its drawing for pages, and its frames for the replay."""
+
+from __future__ import annotations
+
+import json
+
+from django.utils.safestring import SafeString
+
+from sessions.models import RoundQuestion, Whiteboard, WhiteboardSnapshot
+from sessions.whiteboard.svg import scene_svg
+
+# The replay draws at most this many states of each board (evenly spread, the last always in), so a
+# replay of a busy round stays one response of bounded size however many snapshots were kept.
+MAX_REPLAY_FRAMES = 60
+
+
+def board_scene(round_question: RoundQuestion) -> dict:
+    """The stored (validated) scene of a question's board, or an empty one."""
+    try:
+        board = round_question.whiteboard  # no query where the caller select_related it
+    except Whiteboard.DoesNotExist:
+        return {"elements": []}
+    return json.loads(board.scene)
+
+
+def board_svg(round_question: RoundQuestion, *, title: str = "The candidate's whiteboard") -> SafeString:
+    """The board drawn by the server (`sessions.whiteboard.svg`), or "" when nothing was drawn."""
+    return scene_svg(board_scene(round_question), title=title)
+
+
+def reference_svg(question) -> SafeString:
+    """A question's reference diagram (validated when its pack loaded), or "". Interviewer-only text."""
+    if not question.reference_diagram:
+        return scene_svg({"elements": []})
+    return scene_svg(json.loads(question.reference_diagram), title=f"Reference diagram: {question.title}")
+
+
+def replay_frames(round_question_ids) -> list[dict]:
+    """States of the boards of these questions on the round's clock: `{question, offset, svg}`, by offset."""
+    frames = []
+    for question_id in round_question_ids:
+        # Offsets first, then the text of the chosen states only.
+        rows = list(
+            WhiteboardSnapshot.objects.filter(round_question_id=question_id)
+            .order_by("offset_seconds", "id").values_list("id", flat=True)
+        )
+        chosen = WhiteboardSnapshot.objects.filter(pk__in=_spread(rows, MAX_REPLAY_FRAMES))
+        for offset, content in chosen.values_list("offset_seconds", "content"):
+            frames.append({"question": question_id, "offset": offset,
+                           "svg": str(scene_svg(json.loads(content), title="The whiteboard at this moment"))})
+    frames.sort(key=lambda frame: (frame["offset"], frame["question"]))
+    return frames
+
+
+def _spread(rows: list, most: int) -> list:
+    if len(rows) <= most:
+        return rows
+    step = (len(rows) - 1) / (most - 1)
+    return [rows[round(i * step)] for i in range(most)]

@@ -1,0 +1,2 @@
+/* InterviewPrep whiteboard: Excalidraw + React (MIT) and permissive dependencies, bundled by frontend/build.sh; licences in this folder. */
+import{a as r,c as e}from"./chunk-RJ2BIHK4.js";import"./chunk-BH6AJUVZ.js";import"./chunk-P4KUBA32.js";import"./chunk-RC5VGLNU.js";var i=import.meta.url?new URL(import.meta.url):void 0;typeof window>"u"&&typeof self<"u"&&(self.onmessage=async a=>{if(a.data.command===r.Subset){let t=await e(a.data.arrayBuffer,a.data.codePoints);self.postMessage(t,{transfer:[t]})}});export{i as WorkerUrl};
