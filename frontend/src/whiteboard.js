@@ -36,6 +36,13 @@ function libraryItems() {
   }));
 }
 
+// The page's theme (templates/base.html renders the person's choice on <html>; "system" follows the OS).
+// Excalidraw draws its dark theme by inverting the canvas, so the saved colours stay the light ones.
+function pageIsDark() {
+  const theme = document.documentElement.dataset.theme;
+  return theme === "dark" || (theme === "system" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+}
+
 // mount(element, {elements, readOnly, onChange}): an Excalidraw board in `element`.
 function mount(element, options) {
   const root = createRoot(element);
@@ -47,6 +54,7 @@ function mount(element, options) {
       scrollToContent: true,
     },
     viewModeEnabled: Boolean(options.readOnly),
+    theme: pageIsDark() ? "dark" : "light",
     // No collaboration, no "share" links, no saving to files: the server keeps the board.
     UIOptions: {
       canvasActions: { loadScene: false, saveToActiveFile: false, export: false, saveAsImage: false },
