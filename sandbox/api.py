@@ -54,8 +54,11 @@ class RunResult:
 
 @dataclass
 class TestCase:
+    """One test. `expected` None: the program is only run on `input` (the person's own case without an
+    expected output), and a clean run's verdict is OK ("ran"), neither a pass nor a failure."""
+
     input: str
-    expected: str
+    expected: str | None
     hidden: bool = False
 
     __test__ = False  # not a pytest test class
@@ -149,9 +152,14 @@ def visible_peak(outcomes: list[TestOutcome]) -> tuple[int | None, int | None]:
 
 @dataclass
 class JudgeResult:
+    """`total` counts the tests with an expected output and `passed` those accepted; `ran` counts the tests
+    without one that ran cleanly. The verdict is AC when every checked test passed and no test failed (OK
+    when there was nothing to check), else the first failing test's."""
+
     verdict: str
     passed: int = 0
     total: int = 0
+    ran: int = 0
     tests: list[TestOutcome] = field(default_factory=list)
     compile_output: str = ""
     message: str = ""
@@ -160,7 +168,7 @@ class JudgeResult:
     def first_failure(self) -> TestOutcome | None:
         """The first failing visible test, or None (hidden failures stay hidden)."""
         for outcome in self.tests:
-            if outcome.verdict != AC and not outcome.hidden:
+            if outcome.verdict not in (AC, OK) and not outcome.hidden:
                 return outcome
         return None
 
@@ -174,6 +182,7 @@ class JudgeResult:
             "verdict": self.verdict,
             "passed": self.passed,
             "total": self.total,
+            "ran": self.ran,
             "tests": [t.to_dict() for t in self.tests],
             "compile_output": self.compile_output,
             "message": self.message,

@@ -100,7 +100,7 @@ def _run_test(request: JudgeRequest, language: Language, workspace: Workspace, f
     ), keep_warm=True)  # the next test's box is set up while this one runs
     result = result_from_outcome(outcome, language)
     test_outcome = TestOutcome(index=index, hidden=test.hidden, verdict=result.verdict, time_ms=result.time_ms,
-                               memory_kb=result.memory_kb, input=test.input, expected=test.expected,
+                               memory_kb=result.memory_kb, input=test.input, expected=test.expected or "",
                                actual=result.stdout, stderr=result.stderr[-4096:], message=result.message)
     if result.verdict != OK:
         return test_outcome
@@ -112,13 +112,15 @@ def _run_test(request: JudgeRequest, language: Language, workspace: Workspace, f
                                     "(exited early or tampered with the result channel)")
             return test_outcome
         test_outcome.actual = payload
+    if test.expected is None:
+        return test_outcome  # nothing to compare with: it ran (OK), and its output is what the person reads
     test_outcome.verdict, test_outcome.message = _check(request, test.input, test.expected, test_outcome.actual)
     return test_outcome
 
 
 def judge(request: JudgeRequest) -> JudgeResult:
     """Judge ``request.source`` against ``request.tests``; see the module docstring."""
-    total = len(request.tests)
+    total = sum(test.expected is not None for test in request.tests)
     invalid = _invalid(request)
     if invalid:
         return JudgeResult(verdict=SE, total=total, message=invalid)
@@ -149,15 +151,18 @@ def judge(request: JudgeRequest) -> JudgeResult:
                     # Sandbox or checker trouble: never blamed on the program.
                     return JudgeResult(verdict=SE, total=total, tests=outcomes, compile_output=compile_output,
                                        passed=sum(o.verdict == AC for o in outcomes), message=outcome.message)
-                if outcome.verdict != AC and request.stop_on_first_failure:
+                if outcome.verdict not in (AC, OK) and request.stop_on_first_failure:
                     break
         finally:
             warm_pool.POOL.discard_warm_boxes(workdir=workspace.box)  # a box prepared for a test that will not come
     passed = sum(o.verdict == AC for o in outcomes)
-    failing = next((o for o in outcomes if o.verdict != AC), None)
+    ran = sum(o.verdict == OK for o in outcomes)
+    failing = next((o for o in outcomes if o.verdict not in (AC, OK)), None)
+    ran_note = f"; {ran} ran without an expected output" if ran else ""
     if failing is None and passed == total:
-        return JudgeResult(verdict=AC, passed=passed, total=total, tests=outcomes, compile_output=compile_output,
-                           message=f"passed {passed}/{total}")
+        return JudgeResult(verdict=AC if total else OK, passed=passed, total=total, ran=ran, tests=outcomes,
+                           compile_output=compile_output, message=f"passed {passed}/{total}{ran_note}")
     where = "a hidden test" if failing.hidden else f"test {failing.index + 1}"
-    return JudgeResult(verdict=failing.verdict, passed=passed, total=total, tests=outcomes,
-                       compile_output=compile_output, message=f"{failing.verdict} on {where}; passed {passed}/{total}")
+    return JudgeResult(verdict=failing.verdict, passed=passed, total=total, ran=ran, tests=outcomes,
+                       compile_output=compile_output,
+                       message=f"{failing.verdict} on {where}; passed {passed}/{total}{ran_note}")

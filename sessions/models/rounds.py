@@ -172,6 +172,9 @@ class RoundQuestion(models.Model):
     task = models.TextField(blank=True)
     action = models.TextField(blank=True)
     result = models.TextField(blank=True)
+    # Coding: the person's own test cases, [{"input": str, "expected": str | None}, ...] (None: only run it);
+    # checked and capped by sessions/runs/own_cases.py, judged with the examples on every Run.
+    test_cases = models.JSONField(default=list, blank=True)
     # Reveals and grades.
     model_answer_revealed_at = models.DateTimeField(null=True, blank=True)
     constraints_revealed = models.PositiveIntegerField(default=0)

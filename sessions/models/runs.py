@@ -34,8 +34,11 @@ class Submission(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.RUN)
     language = models.CharField(max_length=16)
     source = models.TextField()
-    # The user's own input for a Run; None means "run the question's visible examples".
+    # The user's own input for a plain run (older rounds, and runs outside a round); None means "judge".
     stdin = models.TextField(null=True, blank=True)
+    # A judged Run's own test cases as they were when it was pressed (RoundQuestion.test_cases' shape);
+    # they are judged after the question's visible examples.
+    custom_tests = models.JSONField(default=list, blank=True)
 
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
     verdict = models.CharField(max_length=4, blank=True)

@@ -74,6 +74,7 @@ class QuestionExport:
     rubric: list[str]
     sheet: SheetExport | None
     whiteboard_svg: str = ""  # the board as the server draws it (sessions.whiteboard.svg); "" if none
+    test_cases: list = field(default_factory=list)  # coding: the person's own cases, RoundQuestion.test_cases
     reference_svg: str = ""  # the pack's reference diagram, where the model answer shows once the round is over
 
     @property
@@ -251,6 +252,7 @@ def _question_export(rq: RoundQuestion, read: RoundRead, *, finished: bool, reve
         prompt=question.prompt,
         answer=rq.answer,
         code=rq.code,
+        test_cases=list(rq.test_cases or []),
         language=rq.language,
         star=[("Situation", rq.situation), ("Task", rq.task), ("Action", rq.action), ("Result", rq.result)]
         if behavioural else [],

@@ -157,6 +157,7 @@ def _round_question_data(rq: RoundQuestion, user) -> dict:
         "question": question_ref(rq.question),
         **{name: getattr(rq, name) for name in RoundQuestion.ANSWER_FIELDS},
         "language": rq.language,
+        "test_cases": rq.test_cases,  # version 3: a coding question's own cases
         "model_answer_revealed_at": moment(rq.model_answer_revealed_at),
         "constraints_revealed": rq.constraints_revealed,
         "hints_revealed": rq.hints_revealed,

@@ -11,6 +11,7 @@ from sessions.portability.document import (
     RoundExport,
     SessionExport,
     SheetExport,
+    fence,
     session_export,
 )
 from sessions.templatetags.clock import mmss
@@ -147,6 +148,13 @@ def _question_lines(q: QuestionExport) -> list[str]:
     if q.kind == "coding":
         lines += [f"#### Final code ({q.language or 'no language'})", ""]
         lines += [q.code_markdown if q.code.strip() else "*No code written.*", ""]
+        if q.test_cases:
+            lines += ["#### Own test cases", ""]
+            for number, case in enumerate(q.test_cases, start=1):
+                lines += [f"Case {number}, input:", "", fence(case.get("input", "")), ""]
+                expected = case.get("expected")
+                lines += (["Expected output:", "", fence(expected), ""] if expected is not None
+                          else ["*No expected output: run only.*", ""])
         lines += ["#### Runs", ""]
         if q.runs:
             lines += ["| When | What | Language | Verdict | Tests | Time |", "| --- | --- | --- | --- | --- | --- |"]

@@ -158,6 +158,7 @@ class Planner:
                 for name in RoundQuestion.ANSWER_FIELDS
             },
             language=r.choice(data, "language", path, ["", *sorted(sandbox.LANGUAGES)], default=""),
+            test_cases=r.own_cases(data, "test_cases", path),
             model_answer_revealed_at=r.moment(data, "model_answer_revealed_at", path),
             constraints_revealed=r.integer(data, "constraints_revealed", path, low=0, high=1000, default=0),
             hints_revealed=r.integer(data, "hints_revealed", path, low=0, high=1000, default=0),
@@ -211,6 +212,7 @@ class Planner:
             language=r.choice(data, "language", path, sorted(sandbox.LANGUAGES)),
             source=r.text(data, "source", path, max_bytes=settings.RUN_MAX_SOURCE_BYTES),
             stdin=r.text(data, "stdin", path, max_bytes=settings.RUN_MAX_STDIN_BYTES, null=True, default=None),
+            custom_tests=r.own_cases(data, "custom_tests", path),
             status=status,
             verdict=r.text(data, "verdict", path, max_chars=4, default=""),
             stdout=r.text(data, "stdout", path, max_bytes=MAX_OUTPUT_BYTES, default=""),

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from questions.models import InterviewLoop, Question, Stage
 from sessions.portability.schema import FORMAT, LOOP_KEYS, QUESTION_KEYS, READABLE_VERSIONS, STAGE_KEYS
 from sessions.rounds.answer_limits import MAX_ANSWER_BYTES
+from sessions.runs.own_cases import own_cases_clean
 
 MAX_ERRORS = 100  # past this the list stops growing: the document is plainly not an export
 # PostgreSQL stores no NUL character in text or JSON; no answer typed in a browser holds one.
@@ -69,6 +70,14 @@ class DocumentReader:
             self.error(f"{path}.{key}", f"at most {limit} entries are allowed, this has {len(value)}.")
             return []
         return value
+
+    def own_cases(self, data: dict, key: str, path: str) -> list[dict]:
+        """A coding question's own test cases (none before version 3), checked like the round page's."""
+        try:
+            return own_cases_clean(data.get(key, []))
+        except ValidationError as error:
+            self.error(f"{path}.{key}", " ".join(error.messages))
+            return []
 
     def text(self, data: dict, key: str, path: str, *, max_bytes: int = MAX_ANSWER_BYTES, max_chars: int | None = None,
              default=None, null: bool = False) -> str | None:

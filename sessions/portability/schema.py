@@ -43,8 +43,8 @@ MAX_CARDS = 5000
 MAX_REVIEWS_PER_CARD = 1000
 
 # Fields of a run kept as they are.
-SUBMISSION_FIELDS = ("kind", "language", "source", "stdin", "status", "verdict", "stdout", "stderr", "compile_output",
-                     "results", "time_ms", "wall_ms", "memory_kb", "message")
+SUBMISSION_FIELDS = ("kind", "language", "source", "stdin", "custom_tests", "status", "verdict", "stdout", "stderr",
+                     "compile_output", "results", "time_ms", "wall_ms", "memory_kb", "message")
 SUBMISSION_TIMES = ("created_at", "started_at", "finished_at")
 
 

@@ -10,6 +10,7 @@ round allows; a share link views every round it shows as the candidate.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from django.db.models import Count, Max, Min, Prefetch, Q
@@ -41,6 +42,7 @@ from sessions.review.replay import (
     phase_timing,
 )
 from sessions.review.sharing import shared_rounds_filter
+from sessions.templatetags.console import verdict_words
 from sessions.whiteboard.selectors import replay_frames
 from sessions.whiteboard.services import BOARD_KINDS
 
@@ -63,18 +65,33 @@ def _clock(stage_round: Round, now) -> RoundClock:
 def _run_rows(round_question_ids) -> list[SubmissionRow]:
     runs = (
         Submission.objects.filter(round_question_id__in=round_question_ids)
-        .annotate(passed=KT("results__passed"), total=KT("results__total"))
+        .annotate(passed=KT("results__passed"), total=KT("results__total"), examples=KT("results__examples"),
+                  verdicts=KT("results__verdicts"))
         .order_by("created_at", "id")
-        .values("id", "round_question_id", *RUN_FIELDS, "passed", "total")
+        .values("id", "round_question_id", *RUN_FIELDS, "passed", "total", "examples", "verdicts")
     )
     return [
         SubmissionRow(
             id=run["id"], round_question_id=run["round_question_id"], kind=run["kind"], status=run["status"],
             verdict=run["verdict"], created_at=run["created_at"], finished_at=run["finished_at"],
             passed=_int(run["passed"]), total=_int(run["total"]), time_ms=run["time_ms"], message=run["message"],
+            cases=own_case_verdicts(run["examples"], run["verdicts"]),
         )
         for run in runs
     ]
+
+
+def own_case_verdicts(examples, verdicts) -> str:
+    """A Run's own test cases in words ("Case 1: Passed, Case 2: Ran"), from its stored verdict list; ""
+    for a Submit, a run without own cases, or one stored before cases existed."""
+    examples = _int(examples)
+    try:
+        verdicts = json.loads(verdicts) if isinstance(verdicts, str) else verdicts
+    except ValueError:
+        return ""
+    if examples is None or not isinstance(verdicts, list):
+        return ""
+    return ", ".join(f"Case {n}: {verdict_words(v)}" for n, v in enumerate(verdicts[examples:], start=1))
 
 
 def _int(value) -> int | None:

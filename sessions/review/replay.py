@@ -72,6 +72,7 @@ class SubmissionRow:
     total: int | None = None
     time_ms: int | None = None
     message: str = ""
+    cases: str = ""  # a Run's own test cases in words (sessions/review/page.py own_case_verdicts)
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,8 @@ def build_timeline(
             verdict = run.verdict or run.status
             score = f" {run.passed}/{run.total}" if run.total else ""
             entries.append(Entry("result", finished, run.id, run.round_question_id, f"{what}: {verdict}{score}",
-                                 data={**outcome, "started": created, "message": run.message}))
+                                 data={**outcome, "started": created,
+                                       "message": " · ".join(part for part in (run.message, run.cases) if part)}))
         first_run = created if first_run is None else min(first_run, created)
         if run.kind == "submit" and run.verdict == "AC":
             first_pass = created if first_pass is None else min(first_pass, created)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from questions.access import live_candidate_question_ids
 from sessions.access import Role, round_visibility
+from sessions.runs.own_cases import MAX_CASES
 from sessions.feedback.note_templates import RATING_SCALE
 from sessions.feedback.selectors import feedback_form_rows, notes_context, scorecard_rows, sheet_view
 from sessions.models import InterviewerFeedback, InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Submission
@@ -116,6 +117,7 @@ def round_page_context(stage_round: Round, q: str | None) -> dict | None:
         "current": current,
         "number": current.order + 1,
         "question": question,
+        "max_test_cases": MAX_CASES,
         "now": now,
         "remaining": stage_round.remaining_seconds(now),
         "role": role,
@@ -188,7 +190,8 @@ def interview_page_context(stage_round: Round, q: str | None = None) -> dict:
 
 def candidate_work(stage_round: Round, current: RoundQuestion) -> dict:
     """What the interviewer watches live: the candidate's answer to the question on screen and their runs."""
-    current.refresh_from_db(fields=[*RoundQuestion.ANSWER_FIELDS, "language", "hints_revealed", "constraints_revealed"])
+    current.refresh_from_db(fields=[*RoundQuestion.ANSWER_FIELDS, "language", "test_cases", "hints_revealed",
+                                   "constraints_revealed"])
     runs = list(Submission.objects.filter(round_question=current).order_by("-created_at", "-id")[:5])
     return {"work": current, "runs": runs, "latest_run": runs[0] if runs else None}
 

@@ -20,6 +20,7 @@ from sessions.models import Round, Submission
 from sessions.rounds.answers import answer_save
 from sessions.scheduling.recording import round_reviews_record
 from sessions.runs.run_queue import RunLimited, run_due_for, run_next_for, runs_admit, runs_lock_user, users_waiting
+from sessions.runs.own_cases import own_cases_clean
 
 __all__ = ["RunLimited", "submission_create", "submission_claim", "submission_execute", "submissions_recover"]
 
@@ -43,11 +44,13 @@ def submission_create(
     question: Question | None = None,
     stdin: str | None = None,
     round_question=None,
+    custom_tests: list[dict] | None = None,
 ) -> Submission:
     """Validate and queue a run. Raises ValidationError with a message for the user; saves nothing then.
 
     From a round, the code is saved as the answer first (a run is also a save), and a
-    second run while one is still queued or running is refused rather than doubled.
+    second run while one is still queued or running is refused rather than doubled. A Run's own
+    test cases (`custom_tests`, sessions/runs/own_cases.py) are judged after the visible examples.
     """
     errors: dict[str, str] = {}
     if round_question is not None:
@@ -69,6 +72,16 @@ def submission_create(
             errors["kind"] = "Only a coding question can be submitted for judging."
         elif stdin is not None:
             errors["stdin"] = "Submit runs every test; custom input only goes with Run."
+        elif custom_tests:
+            errors["test_cases"] = "Submit runs the question's own tests; your test cases go with Run."
+    if custom_tests:
+        if question is None or question.kind != Question.Kind.CODING or stdin is not None:
+            errors["test_cases"] = "Test cases are judged against a coding question, without custom input."
+        else:
+            try:
+                custom_tests = own_cases_clean(custom_tests)
+            except ValidationError as error:
+                errors.update(error.message_dict)
     if question is not None and question.kind == Question.Kind.CODING and question.mode == Question.Mode.FUNCTION:
         if language not in ("python", "javascript"):
             errors["language"] = "This question calls a function; answer it in Python or JavaScript."
@@ -89,7 +102,7 @@ def submission_create(
                 raise ValidationError({"kind": "A run is already in progress; its results will appear in a moment."})
         submission = Submission.objects.create(
             user=user, question=question, round_question=round_question, kind=kind, language=language,
-            source=source, stdin=stdin,
+            source=source, stdin=stdin, custom_tests=custom_tests or [],
         )
         _touch_round(submission)
         if send_now:  # otherwise the worker sends it when the user's current run finishes
@@ -222,11 +235,15 @@ def _run_in_sandbox(submission: Submission) -> dict:
     tests = question.tests.all()
     if submission.kind == Submission.Kind.RUN:
         tests = tests.filter(hidden=False)
+    tests = [sandbox.TestCase(input=t.input, expected=t.expected, hidden=t.hidden) for t in tests]
+    examples = len(tests)
+    if submission.kind == Submission.Kind.RUN:  # the person's own cases, after the examples
+        tests += [sandbox.TestCase(input=case["input"], expected=case["expected"]) for case in submission.custom_tests]
     judgement = sandbox.judge(
         sandbox.JudgeRequest(
             language=submission.language,
             source=submission.source,
-            tests=[sandbox.TestCase(input=t.input, expected=t.expected, hidden=t.hidden) for t in tests],
+            tests=tests,
             checker=question.checker,
             float_tolerance=question.float_tolerance,
             mode=question.mode,
@@ -245,6 +262,10 @@ def _run_in_sandbox(submission: Submission) -> dict:
         "results": {
             "passed": stored["passed"],
             "total": stored["total"],
+            "ran": stored["ran"],
+            # A Run's tests from this index on are the person's own cases (a Submit has none).
+            "examples": examples if submission.kind == Submission.Kind.RUN else None,
+            "verdicts": [test["verdict"] for test in stored["tests"]],  # for the replay, without the tests' text
             "tests": stored["tests"],
             "first_failure": stored.get("first_failure"),
             "hidden_usage": stored["hidden_usage"],

@@ -56,9 +56,15 @@ def output_diff(expected: str, actual: str) -> list[dict] | None:
 
 @register.filter
 def console_tests(submission) -> list[dict]:
-    """One entry per judged test; the first failing test is the one selected, else the first test."""
+    """One entry per judged test; the first failing test is the one selected, else the first test.
+
+    A Run judges the question's examples, then the person's own cases (from index `examples` on, see
+    sessions/runs/submissions.py): they are labelled "Example n" and "Case n"; runs stored before
+    that are "Test n". A case without an expected output has no diff and no Expected column."""
     results = submission.results if submission and isinstance(submission.results, dict) else {}
     tests = [t for t in results.get("tests") or [] if isinstance(t, dict)]
+    examples = results.get("examples")
+    own_from = examples if isinstance(examples, int) and 0 <= examples else None
     failure = results.get("first_failure")
     shown = []
     for position, test in enumerate(tests):
@@ -66,13 +72,18 @@ def console_tests(submission) -> list[dict]:
             test = {**failure, **test}  # results stored before each test carried its own input and output
         verdict = str(test.get("verdict") or "")
         entry = {"index": position, "number": position + 1, "verdict": verdict, "words": verdict_words(verdict),
-                 "hidden": test.get("hidden") is True, "selected": False}
+                 "hidden": test.get("hidden") is True, "selected": False, "label": f"Test {position + 1}",
+                 "own": False}
+        if own_from is not None:
+            entry["own"] = position >= own_from
+            entry["label"] = f"Case {position - own_from + 1}" if entry["own"] else f"Example {position + 1}"
         if not entry["hidden"]:
             entry.update({key: str(test.get(key) or "") for key in ("input", "expected", "actual", "stderr", "message")})
             entry["time_ms"] = test.get("time_ms")
+            entry["has_expected"] = not (entry["own"] and verdict == "OK" and not entry["expected"])
             entry["diff"] = output_diff(entry["expected"], entry["actual"]) if verdict == "WA" else None
         shown.append(entry)
     if shown:
-        failing = next((t for t in shown if t["verdict"] != "AC"), shown[0])
+        failing = next((t for t in shown if t["verdict"] not in ("AC", "OK")), shown[0])
         failing["selected"] = True
     return shown

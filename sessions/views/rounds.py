@@ -8,6 +8,7 @@ import math
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +35,7 @@ from sessions.rounds import services as round_services
 from sessions.rounds.answer_limits import AUTOSAVE_TOO_FAST, AutosaveLimited, autosave_wait, history_full_message
 from sessions.rounds.selectors import interview_page_context, round_page_context, round_summary, session_overview
 from sessions.runs.submissions import submission_create
+from sessions.runs.own_cases import own_cases_from_form, own_cases_save
 from sessions.views.paired import invite_url_once
 from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
 
@@ -152,7 +154,11 @@ def answer_save(request, round_id: int, number: int):
     fields = ("language", *round_question.ANSWER_FIELDS)
     values = {name: request.POST[name] for name in fields if name in request.POST}
     try:
-        changed = round_services.answer_save(round_question=round_question, values=values)
+        with transaction.atomic():  # the coding pad's test cases save with the answer, or neither does
+            cases = own_cases_from_form(request.POST)
+            if cases is not None:
+                own_cases_save(round_question=round_question, cases=cases)
+            changed = round_services.answer_save(round_question=round_question, values=values)
     except ValidationError as error:
         return refused(request, round_question.round, error)
     context = {
@@ -235,15 +241,21 @@ def run_code(request, round_id: int, number: int):
     if not form.is_valid():
         return refused(request, round_question.round, ValidationError(form.errors))
     data = form.cleaned_data
+    custom_input = data["use_custom_input"] and data["kind"] == "run"  # a plain run on one input (scripts)
     try:
-        submission = submission_create(
-            user=request.user,
-            round_question=round_question,
-            language=data["language"],
-            source=data["code"],
-            kind=data["kind"],
-            stdin=data["stdin"] if data["use_custom_input"] and data["kind"] == "run" else None,
-        )
+        with transaction.atomic():  # the cases and the run are kept together, or neither
+            cases = None if custom_input else own_cases_from_form(request.POST)
+            if cases is not None:
+                own_cases_save(round_question=round_question, cases=cases)
+            submission = submission_create(
+                user=request.user,
+                round_question=round_question,
+                language=data["language"],
+                source=data["code"],
+                kind=data["kind"],
+                stdin=data["stdin"] if custom_input else None,
+                custom_tests=round_question.test_cases if data["kind"] == "run" and not custom_input else None,
+            )
     except ValidationError as error:
         return refused(request, round_question.round, error)
     submission.refresh_from_db()  # the broker may have refused it already ("runner unavailable")

@@ -88,7 +88,7 @@
 
   function answerData() {
     const data = new FormData(form);
-    data.delete("stdin"); data.delete("use_custom_input"); data.delete("kind");
+    data.delete("kind");
     return data;
   }
 
@@ -153,13 +153,9 @@
   }
 
   if (form) {
-    form.addEventListener("input", (event) => {
-      if (event.target.name === "stdin" || event.target.name === "use_custom_input") return;
-      scheduleSave();
-    });
+    form.addEventListener("input", scheduleSave);
     // Anything typed before this script ran (a slow load) is saved too.
-    const typedEarly = Array.from(form.querySelectorAll("textarea")).some(
-      (el) => el.name !== "stdin" && el.value !== el.defaultValue);
+    const typedEarly = Array.from(form.querySelectorAll("textarea")).some((el) => el.value !== el.defaultValue);
     if (typedEarly) scheduleSave();
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") saveNow({ keepalive: true });

@@ -38,11 +38,15 @@ def test_a_full_solo_coding_round(signed_in_page, mini_pack, celery_worker):
     results = page.locator("#results")
     expect(results).to_contain_text("Examples passed", timeout=30_000)
 
-    page.locator("#use-custom-input").check()
-    page.locator("#custom-input").fill("40 2\n")
+    # An own test case without an expected output: Run shows what the code prints for it.
+    page.locator("#test-cases summary").click()
+    page.get_by_role("button", name="Add a test case").click()
+    page.get_by_label("Case 1 input").fill("40 2\n")
     page.get_by_role("button", name="Run", exact=True).click()
-    expect(results.locator("pre.output")).to_have_text("42", timeout=30_000)
-    page.locator("#use-custom-input").uncheck()
+    expect(results.get_by_role("tab", name=re.compile("Case 1: Ran"))).to_be_visible(timeout=30_000)
+    results.get_by_role("tab", name=re.compile("Case 1")).click()
+    expect(results.get_by_role("tabpanel").locator("pre.output")).to_have_text("42")
+    page.get_by_role("button", name="Remove case 1").click()
 
     replace_code(page, WRONG)
     page.get_by_role("button", name="Submit", exact=True).click()

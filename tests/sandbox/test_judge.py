@@ -193,3 +193,21 @@ def test_tests_cannot_see_files_written_by_earlier_tests():
     result = judge(JudgeRequest(language="python", source=source,
                                 tests=[TestCase("", "False\ncwd read-only\n")] * 2))
     assert result.verdict == "AC", [t.actual for t in result.tests]
+
+
+def test_a_test_without_an_expected_output_only_runs():
+    tests = [TestCase("1 2\n", "3\n"), TestCase("40 2\n", None), TestCase("2 2\n", "5\n")]
+    result = judge(JudgeRequest(language="python", source=SUM_PY, tests=tests))
+    assert [t.verdict for t in result.tests] == ["AC", "OK", "WA"]
+    assert result.tests[1].actual == "42\n" and result.tests[1].expected == ""
+    # Only tests with an expected output count towards passed/total; the run-only one is counted apart.
+    assert (result.verdict, result.passed, result.total, result.ran) == ("WA", 1, 2, 1)
+    assert result.message == "WA on test 3; passed 1/2; 1 ran without an expected output"
+    assert result.first_failure.index == 2
+
+
+def test_only_run_only_tests_is_ok_and_a_crash_is_still_a_failure():
+    ran = judge(JudgeRequest(language="python", source=SUM_PY, tests=[TestCase("1 1\n", None)]))
+    assert (ran.verdict, ran.passed, ran.total, ran.ran) == ("OK", 0, 0, 1)
+    crashed = judge(JudgeRequest(language="python", source=SUM_PY, tests=[TestCase("not numbers\n", None)]))
+    assert crashed.verdict == "RE" and crashed.first_failure.index == 0

@@ -305,6 +305,20 @@ def test_the_interviewer_sees_the_candidates_code_after_a_save(owner_client, par
 
 
 @pytest.mark.django_db
+def test_the_interviewer_sees_the_candidates_own_test_cases_read_only(owner_client, partner_client, live_round):
+    query = fresh_query(live_round)
+    saved = partner_client.post(round_url(live_round, "q/1/save/"), {
+        "code": "print(1)", "test_cases": "1", "case_input": ["3 4"], "case_expected": ["7"]}, headers=HX)
+    assert saved.status_code == 200
+    html = owner_client.get(round_url(live_round, f"live/?{query}"), headers=HX).content.decode()
+    assert "Own test cases" in html and "<pre>3 4</pre>" in html and "<pre>7</pre>" in html
+    assert 'name="case_input"' not in html  # shown, not editable
+    # The interviewer cannot write the candidate's cases.
+    assert owner_client.post(round_url(live_round, "q/1/save/"), {"test_cases": "1", "case_input": ["x"],
+                                                                  "case_expected": [""]}, headers=HX).status_code == 403
+
+
+@pytest.mark.django_db
 def test_the_candidate_sees_a_hint_once_it_is_given(owner_client, partner_client, live_round):
     query = fresh_query(live_round)
     given = owner_client.post(round_url(live_round, "q/1/next-hint/"), headers=HX)
