@@ -439,7 +439,7 @@ def test_its_query_count_does_not_grow_with_sessions_rounds_or_notes(owner_clien
         paired(owner, partner, "sum-two", "2026-06-02", note="pelican again", feedback="released")
     after = {query: count(query) for query in before}
     assert after == before, (before, after)
-    assert max(after.values()) <= 8
+    assert max(after.values()) <= 9  # 8 for the page, 1 for the person's preferences every page renders
     assert len(owner_client.get(URL).context["rows"]) == 20
 
 
