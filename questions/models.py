@@ -154,7 +154,7 @@ class Question(models.Model):
     # Interviewer-only text: never rendered to a candidate before the reveal rules allow it.
     model_answer = models.TextField(blank=True)
     # Design questions: a reference diagram for the model answer, interviewer-only text like it. A whiteboard
-    # scene as JSON, validated when the pack loads (`sessions.whiteboard.scene`); "" when there is none.
+    # scene as JSON, validated when the pack loads (`questions.scenes`); "" when there is none.
     reference_diagram = models.TextField(blank=True)
     # Behavioural questions.
     strong_answer = models.TextField(blank=True, help_text="What a strong answer shows.")

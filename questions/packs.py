@@ -18,7 +18,7 @@ import yaml
 
 from questions.pack_fields import PackError, check_keys, field_choice, field_text
 # A reference diagram is checked by the whiteboard's own rules (that module needs no models and no app registry).
-from sessions.whiteboard.scene import SceneInvalid, scene_clean, scene_json
+from questions.scenes import SceneInvalid, scene_clean, scene_json
 from questions.other_references import OtherReferenceSpec, other_references_data, parse_other_references
 from questions.wrong_solutions import WrongSolutionSpec, parse_wrong_solutions, wrong_solutions_data
 

@@ -1,6 +1,6 @@
 """Whiteboards of design answers: the scene a candidate drew for one round question, and its history for the replay.
 
-Both hold scenes as the JSON text `sessions.whiteboard.scene.scene_clean` produced, never what a
+Both hold scenes as the JSON text `questions.scenes.scene_clean` produced, never what a
 browser sent: every element was checked against an allow-list of types, fields and ranges.
 """
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from sessions.models import RoundQuestion, Whiteboard, WhiteboardSnapshot
 from sessions.portability.schema import moment
 from sessions.rounds import answers
-from sessions.whiteboard.scene import SceneInvalid, scene_clean, scene_json
+from questions.scenes import SceneInvalid, scene_clean, scene_json
 from sessions.whiteboard.services import BOARD_KINDS
 
 

@@ -18,7 +18,7 @@ from sessions.access import ANSWERING, ANY_ROLE, get_round_question_for_user
 from sessions.rounds.answer_limits import AUTOSAVE_TOO_FAST, autosave_wait, history_full_message
 from sessions.rounds.refusals import RoundClosed, Withheld
 from sessions.views.responses import error_messages, with_clock
-from sessions.whiteboard.scene import MAX_SCENE_BYTES
+from questions.scenes import MAX_SCENE_BYTES
 from sessions.whiteboard.selectors import board_scene
 from sessions.whiteboard.services import BOARD_KINDS, whiteboard_save
 

@@ -18,7 +18,7 @@ from sessions.rounds.answer_limits import snapshot_room_claim
 from sessions.rounds import answers
 from sessions.rounds.answers import require_shown, snapshots_thin
 from sessions.rounds.clock import require_running
-from sessions.whiteboard.scene import SceneInvalid, scene_clean, scene_json
+from questions.scenes import SceneInvalid, scene_clean, scene_json
 
 # Question kinds that show a board beside the written answer.
 BOARD_KINDS = frozenset({"design"})

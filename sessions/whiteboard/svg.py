@@ -1,7 +1,7 @@
 """A clean whiteboard scene drawn as SVG on the server, for review, print, the Markdown export and the replay.
 
 The browser's own SVG export is never trusted: this module writes every tag and attribute itself from
-a scene that `sessions.whiteboard.scene.scene_clean` checked, escapes all text, and draws only
+a scene that `questions.scenes.scene_clean` checked, escapes all text, and draws only
 rectangles, ellipses, diamonds, frames, lines, arrows, freehand strokes and text. Strokes are drawn
 straight (no hand-drawn roughness): the point is the architecture, not the look.
 """

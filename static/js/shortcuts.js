@@ -65,4 +65,6 @@
     open();
   });
   for (const button of document.querySelectorAll("[data-shortcut-help]")) button.addEventListener("click", open);
+  // A button, not a <form method="dialog">: read-only pages (a share link) promise to hold no form at all.
+  dialog.querySelector("[data-close-dialog]").addEventListener("click", () => dialog.close());
 })();

@@ -192,3 +192,5 @@ def test_question_mark_lists_the_page_shortcuts(browser, live_server, owner, min
     expect(help_dialog).to_be_hidden()
     page.get_by_role("button", name="Shortcuts").click()
     expect(help_dialog).to_be_visible()
+    help_dialog.get_by_role("button", name="Close").click()
+    expect(help_dialog).to_be_hidden()

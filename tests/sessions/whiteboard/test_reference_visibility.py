@@ -7,7 +7,7 @@ from django.test import Client
 from questions.models import Question, Stage
 from sessions.paired import services as paired_services
 from sessions.rounds import services as svc
-from sessions.whiteboard.scene import scene_clean, scene_json
+from questions.scenes import scene_clean, scene_json
 
 # Stored as the pack loader stores it: a clean scene.
 DIAGRAM = scene_json(scene_clean({"elements": [

@@ -3,7 +3,7 @@
 import re
 import xml.etree.ElementTree as ET
 
-from sessions.whiteboard.scene import scene_clean
+from questions.scenes import scene_clean
 from sessions.whiteboard.svg import scene_svg
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -12,7 +12,7 @@ from sessions.paired import services as paired_services
 from sessions.rounds import answers
 from sessions.rounds import services as svc
 from sessions.rounds.refusals import RoundClosed, Withheld
-from sessions.whiteboard.scene import SceneInvalid
+from questions.scenes import SceneInvalid
 from sessions.whiteboard.services import whiteboard_save
 
 T0 = timezone.now().replace(microsecond=0)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from questions.models import Question
 from sessions.models import Whiteboard, WhiteboardSnapshot
 from sessions.rounds import services as svc
-from sessions.whiteboard.scene import MAX_SCENE_BYTES
+from questions.scenes import MAX_SCENE_BYTES
 
 SCENE = {"elements": [
     {"id": "lb", "type": "diamond", "x": 0, "y": 0, "width": 120, "height": 80},

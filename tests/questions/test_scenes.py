@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from sessions.whiteboard.scene import (
+from questions.scenes import (
     MAX_ELEMENTS,
     MAX_POINTS_PER_ELEMENT,
     MAX_SCENE_BYTES,
