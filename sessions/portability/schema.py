@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 FORMAT = "interviewprep-export"
-VERSION = 3  # 3: design questions' whiteboards (sessions/portability/whiteboards.py)
+VERSION = 3  # 3: design questions' whiteboards (portability/whiteboards.py), coding questions' own test cases
 READABLE_VERSIONS = (1, 2, 3)
 
 # The keys naming pack content, as the writer writes them and the reader looks them up (titles are for people).
