@@ -8,7 +8,6 @@ ignored: the visitor simply sees the defaults.
 
 from django import forms
 from django.core import signing
-from django.db import transaction
 
 from interviewprep.models import FIELDS, Preferences
 
@@ -60,8 +59,7 @@ def preferences_save(*, request, data) -> tuple[Preferences, PreferencesForm]:
         return current, form
     chosen = form.save(commit=False)
     if chosen.user_id is not None:
-        with transaction.atomic():
-            Preferences.objects.update_or_create(user_id=chosen.user_id, defaults=_values(chosen))
+        Preferences.objects.update_or_create(user_id=chosen.user_id, defaults=_values(chosen))
     request._preferences = chosen
     return chosen, form
 

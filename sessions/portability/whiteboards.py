@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from questions.scenes import SceneInvalid, scene_clean, scene_json
 from sessions.models import RoundQuestion, Whiteboard, WhiteboardSnapshot
 from sessions.portability.schema import moment
 from sessions.rounds import answers
-from questions.scenes import SceneInvalid, scene_clean, scene_json
 from sessions.whiteboard.services import BOARD_KINDS
 
 

@@ -36,6 +36,13 @@ def own_cases_from_form(data) -> list[dict] | None:
     return [{"input": given, "expected": want} for given, want in zip(inputs, expected)]
 
 
+def own_cases_save_posted(*, round_question: RoundQuestion, data) -> None:
+    """Keep the cases a request's form carries (`own_cases_from_form`); a request without the panel keeps them."""
+    cases = own_cases_from_form(data)
+    if cases is not None:
+        own_cases_save(round_question=round_question, cases=cases)
+
+
 def own_cases_clean(cases: list[dict]) -> list[dict]:
     """Checked and normalised cases (line endings as \\n, blank expected output -> None, rows with neither
     input nor expected output dropped), or a ValidationError naming the problem; nothing is saved then."""

@@ -19,8 +19,8 @@ from questions.models import Question
 from sessions.models import Round, Submission
 from sessions.rounds.answers import answer_save
 from sessions.scheduling.recording import round_reviews_record
-from sessions.runs.run_queue import RunLimited, run_due_for, run_next_for, runs_admit, runs_lock_user, users_waiting
 from sessions.runs.own_cases import own_cases_clean
+from sessions.runs.run_queue import RunLimited, run_due_for, run_next_for, runs_admit, runs_lock_user, users_waiting
 
 __all__ = ["RunLimited", "submission_create", "submission_claim", "submission_execute", "submissions_recover"]
 

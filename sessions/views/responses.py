@@ -29,21 +29,22 @@ def with_clock(response, stage_round: Round):
     )
 
 
-def refused(request, stage_round: Round, error: ValidationError, *, target: str = "#round-message"):
-    """A refused change: the message goes to the page's message area, nothing was saved.
-
-    429 for too many runs or saves, 409 when the round's state forbids it, 403 when it would show what
-    the user may not see yet, 400 for bad input.
-    """
+def refusal_status(error: ValidationError) -> int:
+    """429 for too many runs or saves, 409 when the round's state forbids it, 403 when it would show what
+    the user may not see yet, 400 for bad input."""
     if isinstance(error, (RunLimited, AutosaveLimited)):
-        status = 429
-    elif isinstance(error, Withheld):
-        status = 403
-    elif isinstance(error, RoundClosed):
-        status = 409
-    else:
-        status = 400
-    response = render(request, f"{ROUND_TEMPLATE}#message", {"messages_list": error_messages(error)}, status=status)
+        return 429
+    if isinstance(error, Withheld):
+        return 403
+    if isinstance(error, RoundClosed):
+        return 409
+    return 400
+
+
+def refused(request, stage_round: Round, error: ValidationError, *, target: str = "#round-message"):
+    """A refused change (status by `refusal_status`): the message goes to the page's message area, nothing was saved."""
+    response = render(request, f"{ROUND_TEMPLATE}#message", {"messages_list": error_messages(error)},
+                      status=refusal_status(error))
     if request.htmx:
         response = reswap(retarget(response, target), "innerHTML")
     return with_clock(response, stage_round)

@@ -34,8 +34,8 @@ from sessions.models import Round
 from sessions.rounds import services as round_services
 from sessions.rounds.answer_limits import AUTOSAVE_TOO_FAST, AutosaveLimited, autosave_wait, history_full_message
 from sessions.rounds.selectors import interview_page_context, round_page_context, round_summary, session_overview
+from sessions.runs.own_cases import own_cases_save_posted
 from sessions.runs.submissions import submission_create
-from sessions.runs.own_cases import own_cases_from_form, own_cases_save
 from sessions.views.paired import invite_url_once
 from sessions.views.responses import ROUND_TEMPLATE, error_messages, refused, with_clock
 
@@ -155,9 +155,7 @@ def answer_save(request, round_id: int, number: int):
     values = {name: request.POST[name] for name in fields if name in request.POST}
     try:
         with transaction.atomic():  # the coding pad's test cases save with the answer, or neither does
-            cases = own_cases_from_form(request.POST)
-            if cases is not None:
-                own_cases_save(round_question=round_question, cases=cases)
+            own_cases_save_posted(round_question=round_question, data=request.POST)
             changed = round_services.answer_save(round_question=round_question, values=values)
     except ValidationError as error:
         return refused(request, round_question.round, error)
@@ -244,9 +242,8 @@ def run_code(request, round_id: int, number: int):
     custom_input = data["use_custom_input"] and data["kind"] == "run"  # a plain run on one input (scripts)
     try:
         with transaction.atomic():  # the cases and the run are kept together, or neither
-            cases = None if custom_input else own_cases_from_form(request.POST)
-            if cases is not None:
-                own_cases_save(round_question=round_question, cases=cases)
+            if not custom_input:
+                own_cases_save_posted(round_question=round_question, data=request.POST)
             submission = submission_create(
                 user=request.user,
                 round_question=round_question,

@@ -14,11 +14,10 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from questions.scenes import MAX_SCENE_BYTES
 from sessions.access import ANSWERING, ANY_ROLE, get_round_question_for_user
 from sessions.rounds.answer_limits import AUTOSAVE_TOO_FAST, autosave_wait, history_full_message
-from sessions.rounds.refusals import RoundClosed, Withheld
-from sessions.views.responses import error_messages, with_clock
-from questions.scenes import MAX_SCENE_BYTES
+from sessions.views.responses import error_messages, refusal_status, with_clock
 from sessions.whiteboard.selectors import board_scene
 from sessions.whiteboard.services import BOARD_KINDS, whiteboard_save
 
@@ -46,8 +45,7 @@ def board(request, round_id: int, number: int):
     except (ValueError, RecursionError):
         return JsonResponse({"error": "The drawing did not arrive as JSON; it was not saved."}, status=400)
     except ValidationError as error:
-        status = 403 if isinstance(error, Withheld) else 409 if isinstance(error, RoundClosed) else 400
-        response = JsonResponse({"error": " ".join(error_messages(error))}, status=status)
+        response = JsonResponse({"error": " ".join(error_messages(error))}, status=refusal_status(error))
         return with_clock(response, round_question.round)
     body = {"saved_at": timezone.localtime().strftime("%H:%M:%S"), "changed": saved.changed,
             "history_full": history_full_message() if saved.history_full else ""}

@@ -36,18 +36,24 @@ def reference_svg(question) -> SafeString:
 
 
 def replay_frames(round_question_ids) -> list[dict]:
-    """States of the boards of these questions on the round's clock: `{question, offset, svg}`, by offset."""
-    frames = []
-    for question_id in round_question_ids:
-        # Offsets first, then the text of the chosen states only.
-        rows = list(
-            WhiteboardSnapshot.objects.filter(round_question_id=question_id)
-            .order_by("offset_seconds", "id").values_list("id", flat=True)
-        )
-        chosen = WhiteboardSnapshot.objects.filter(pk__in=_spread(rows, MAX_REPLAY_FRAMES))
-        for offset, content in chosen.values_list("offset_seconds", "content"):
-            frames.append({"question": question_id, "offset": offset,
-                           "svg": str(scene_svg(json.loads(content), title="The whiteboard at this moment"))})
+    """States of the boards of these questions on the round's clock: `{question, offset, svg}`, by offset.
+
+    Two queries whatever the number of questions: every snapshot's id first, then the text of the chosen ones."""
+    ids_by_question: dict[int, list[int]] = {}
+    for question_id, pk in (
+        WhiteboardSnapshot.objects.filter(round_question_id__in=list(round_question_ids))
+        .order_by("round_question_id", "offset_seconds", "id").values_list("round_question_id", "id")
+    ):
+        ids_by_question.setdefault(question_id, []).append(pk)
+    chosen = [pk for ids in ids_by_question.values() for pk in _spread(ids, MAX_REPLAY_FRAMES)]
+    if not chosen:
+        return []
+    frames = [
+        {"question": question_id, "offset": offset,
+         "svg": str(scene_svg(json.loads(content), title="The whiteboard at this moment"))}
+        for question_id, offset, content in WhiteboardSnapshot.objects.filter(pk__in=chosen)
+        .values_list("round_question_id", "offset_seconds", "content")
+    ]
     frames.sort(key=lambda frame: (frame["offset"], frame["question"]))
     return frames
 

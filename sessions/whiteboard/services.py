@@ -13,12 +13,12 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from questions.scenes import SceneInvalid, scene_clean, scene_json
 from sessions.models import Round, RoundQuestion, Whiteboard, WhiteboardSnapshot
-from sessions.rounds.answer_limits import snapshot_room_claim
 from sessions.rounds import answers
+from sessions.rounds.answer_limits import snapshot_room_claim
 from sessions.rounds.answers import require_shown, snapshots_thin
 from sessions.rounds.clock import require_running
-from questions.scenes import SceneInvalid, scene_clean, scene_json
 
 # Question kinds that show a board beside the written answer.
 BOARD_KINDS = frozenset({"design"})
