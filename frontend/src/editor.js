@@ -7,8 +7,14 @@
 // data-editor-* attributes the server renders on <html> (templates/base.html), unless options.preferences
 // gives them. Colours are CSS custom properties (static/css/app.css), so the light and dark themes, and
 // "follow the system", need no JavaScript here.
+//
+// With options.collab = { url, user: { name, colour }, onStatus(status) } the text is the Y.Text "text" of a
+// Y.Doc shared with the others in the pad through the server at url (src/collab.js): options.doc is
+// ignored, undo leaves the other person's edits alone, onChange fires for local edits only and
+// options.onRemoteChange(text) after the other person's, and the editor gets collab = { status(),
+// reconnect(), disconnect(), doc, text }. See collabSession().
 
-import { Annotation, Compartment, EditorState, Prec } from "@codemirror/state";
+import { Annotation, Compartment, EditorState, Facet, Prec } from "@codemirror/state";
 import {
   EditorView,
   crosshairCursor,
@@ -26,6 +32,8 @@ import {
   history,
   historyKeymap,
   indentWithTab,
+  redo,
+  undo,
 } from "@codemirror/commands";
 import {
   HighlightStyle,
@@ -41,8 +49,12 @@ import { javascript } from "@codemirror/lang-javascript";
 import { cpp } from "@codemirror/lang-cpp";
 import { java } from "@codemirror/lang-java";
 import { tags } from "@lezer/highlight";
-import { vim } from "@replit/codemirror-vim";
-import { emacs } from "@replit/codemirror-emacs";
+import { CodeMirror as VimCodeMirror, vim } from "@replit/codemirror-vim";
+import { EmacsHandler, emacs } from "@replit/codemirror-emacs";
+import * as Y from "yjs";
+import { Awareness } from "y-protocols/awareness";
+import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
+import { PadConnection } from "./collab.js";
 
 const LANGUAGES = ["python", "javascript", "cpp", "java"];
 
@@ -218,6 +230,101 @@ function keysExtension(prefs) {
   return prefs.keys === "default" ? [] : Prec.highest(KEY_MAPS[prefs.keys]());
 }
 
+// --- The shared pad (options.collab) ---
+
+// The pad's undo manager, for Vim's and Emacs's undo keys (below).
+const padUndoManager = Facet.define({ combine: (values) => values[values.length - 1] || null });
+
+// Vim undoes through CodeMirror's history, which a pad replaces with the Y.UndoManager (that one undoes only
+// our own edits, never the other person's). Vim looks its commands up when it runs them, so these wrappers
+// send a pad's undo and redo to the pad's undo manager and every other editor's to CodeMirror's history.
+const vimUndo = VimCodeMirror.commands.undo;
+const vimRedo = VimCodeMirror.commands.redo;
+VimCodeMirror.commands.undo = (cm) => {
+  const undoManager = cm.cm6.state.facet(padUndoManager);
+  if (undoManager) undoManager.undo(); else vimUndo(cm);
+};
+VimCodeMirror.commands.redo = (cm) => {
+  const undoManager = cm.cm6.state.facet(padUndoManager);
+  if (undoManager) undoManager.redo(); else vimRedo(cm);
+};
+// Emacs binds CodeMirror's undo and redo themselves (its key table is shared by all editors): same keys
+// as its own table, same choice.
+EmacsHandler.bindKey("C-/|C-x u|S-C--|C-z", (view) => {
+  const undoManager = view.state.facet(padUndoManager);
+  return undoManager ? undoManager.undo() != null : undo(view);
+});
+EmacsHandler.bindKey("S-C-/|S-C-x u|C--|S-C-z", (view) => {
+  const undoManager = view.state.facet(padUndoManager);
+  return undoManager ? undoManager.redo() != null : redo(view);
+});
+
+// The name on the other person's cursor: always shown (y-codemirror.next shows it only on hover), in the
+// page's font, and below the cursor on the first line, where above would be cut off.
+const padTheme = EditorView.theme({
+  ".cm-ySelectionInfo": {
+    opacity: "1",
+    fontFamily: "system-ui, sans-serif",
+    borderRadius: "3px",
+  },
+  ".cm-line:first-child .cm-ySelectionInfo": {
+    top: "1.35em",
+  },
+});
+
+const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+const FALLBACK_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf"];
+
+// What the others see of us: y-codemirror.next reads user.name, user.color and user.colorLight (the
+// selection's background, the colour at 20% opacity).
+function padUser(user, clientID) {
+  const given = String((user && user.colour) || "");
+  let colour = HEX_COLOUR.test(given) ? given : FALLBACK_COLOURS[clientID % FALLBACK_COLOURS.length];
+  if (colour.length === 4) colour = "#" + colour.slice(1).split("").map((c) => c + c).join("");
+  const name = String((user && user.name) || "").trim() || "Anonymous";
+  return { name, color: colour, colorLight: colour + "33" };
+}
+
+// The pad's state for one editor: the Y.Doc whose Y.Text "text" is the code, the Awareness that carries
+// the cursors, the undo manager, and the connection. The server's document is the truth, so the editor
+// starts empty and options.doc is ignored (two people putting it in would double it).
+function collabSession(config) {
+  let url;
+  try {
+    url = new URL(String(config.url || ""));
+  } catch (error) {
+    throw new TypeError("InterviewPrepEditor.create: collab.url must be a full ws:// or wss:// URL");
+  }
+  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+    throw new TypeError("InterviewPrepEditor.create: collab.url must be a full ws:// or wss:// URL");
+  }
+  const doc = new Y.Doc();
+  const text = doc.getText("text");
+  const awareness = new Awareness(doc);
+  awareness.setLocalStateField("user", padUser(config.user, doc.clientID));
+  const undoManager = new Y.UndoManager(text);
+  // True while the connection applies the server's changes: the editor updates they cause are remote.
+  let applyingRemote = false;
+  let connection = null;
+  doc.on("beforeTransaction", (tr) => { if (tr.origin === connection) applyingRemote = true; });
+  doc.on("afterTransaction", (tr) => { if (tr.origin === connection) applyingRemote = false; });
+  connection = new PadConnection(url.href, { doc, awareness, onStatus: config.onStatus });
+  return {
+    doc,
+    text,
+    awareness,
+    undoManager,
+    connection,
+    isApplyingRemote: () => applyingRemote,
+    destroy() {
+      connection.destroy();
+      undoManager.destroy();
+      awareness.destroy();
+      doc.destroy();
+    },
+  };
+}
+
 function create(parent, options) {
   if (!parent || typeof parent.appendChild !== "function") {
     throw new TypeError("InterviewPrepEditor.create: parentElement must be a DOM element");
@@ -229,6 +336,7 @@ function create(parent, options) {
   const keysConf = new Compartment();
   let prefs = normalizePreferences(opts.preferences || pagePreferences());
   let language = opts.language;
+  const collab = opts.collab ? collabSession(opts.collab) : null;
 
   const runKeys = [];
   if (typeof opts.onRun === "function") {
@@ -243,7 +351,8 @@ function create(parent, options) {
     lineNumbers(),
     highlightActiveLineGutter(),
     highlightSpecialChars(),
-    history(),
+    // A pad undoes with the Y.UndoManager (yCollab below), which leaves the other person's edits alone.
+    collab ? [] : history(),
     drawSelection(),
     dropCursor(),
     EditorState.allowMultipleSelections.of(true),
@@ -262,7 +371,7 @@ function create(parent, options) {
       ...closeBracketsKeymap,
       ...defaultKeymap,
       ...searchKeymap,
-      ...historyKeymap,
+      ...(collab ? yUndoManagerKeymap : historyKeymap),
       // Tab indents. Keyboard users leave the editor with Escape then Tab
       // (or toggle tab-focus mode with Ctrl-M / Shift-Alt-M on macOS).
       indentWithTab,
@@ -273,20 +382,35 @@ function create(parent, options) {
     languageConf.of(languageExtension(language, prefs.tabWidth)),
     readOnlyConf.of(readOnlyExtension(opts.readOnly)),
     EditorView.updateListener.of((update) => {
+      if (!update.docChanged) return;
+      // The other person's edits arrive in updates of their own, made while the connection applies them.
+      if (collab && collab.isApplyingRemote()) {
+        if (typeof opts.onRemoteChange === "function") opts.onRemoteChange(update.state.doc.toString());
+        return;
+      }
       if (typeof opts.onChange !== "function") return;
       const byUser = update.transactions.some((tr) => tr.docChanged && !tr.annotation(programmatic));
       if (byUser) opts.onChange(update.state.doc.toString());
     }),
   ];
+  if (collab) {
+    extensions.push(
+      yCollab(collab.text, collab.awareness, { undoManager: collab.undoManager }),
+      padUndoManager.of(collab.undoManager),
+      padTheme,
+    );
+  }
   if (opts.nonce) extensions.push(EditorView.cspNonce.of(String(opts.nonce)));
 
   const view = new EditorView({
     parent,
     state: EditorState.create({
-      doc: opts.doc == null ? "" : String(opts.doc),
+      doc: collab ? collab.text.toString() : (opts.doc == null ? "" : String(opts.doc)),
       extensions,
     }),
   });
+  // After the view, so that the pad's first status and changes find the editor there.
+  if (collab) collab.connection.connect();
 
   return {
     view,
@@ -296,7 +420,8 @@ function create(parent, options) {
     setValue(text) {
       const insert = text == null ? "" : String(text);
       if (insert === view.state.doc.toString()) return;
-      // Kept in the undo history, so a mistaken "reset" can be undone.
+      // Kept in the undo history, so a mistaken "reset" can be undone. In a pad, y-codemirror.next turns
+      // this one change into one Y.Text transaction (a deletion and an insertion), which the others get whole.
       view.dispatch({
         changes: { from: 0, to: view.state.doc.length, insert },
         annotations: programmatic.of(true),
@@ -321,6 +446,19 @@ function create(parent, options) {
     focus() {
       view.focus();
     },
+    // Closes the pad's connection too; the editor cannot be used after this.
+    destroy() {
+      view.destroy();
+      if (collab) collab.destroy();
+    },
+    // null without options.collab.
+    collab: collab && Object.freeze({
+      status: () => collab.connection.status,
+      reconnect: () => collab.connection.connect(),
+      disconnect: () => collab.connection.disconnect(),
+      doc: collab.doc,
+      text: collab.text,
+    }),
   };
 }
 
