@@ -2,7 +2,7 @@
 # InterviewPrep images (docker-compose.yml builds both targets; README.md, section Production, explains the stack).
 # Layers go from rarely to often changed: system packages, then the venv (requirements.lock), then the code,
 # so a code change rebuilds only the last layers.
-#   web    - gunicorn, celery beat and the one-shot migrate step. Never runs user code; runs as a non-root user.
+#   web    - gunicorn with uvicorn workers (ASGI), celery beat and the one-shot migrate step. Never runs user code; runs as a non-root user.
 #   worker - the Celery worker that runs submitted code in the sandbox: bubblewrap plus the language toolchains.
 # No secret is baked in: every setting comes from the environment when a container starts.
 
@@ -57,8 +57,8 @@ RUN SECRET_KEY=collectstatic-at-build-time-signs-nothing-0000 python manage.py c
       --shell /usr/sbin/nologin app
 USER app
 EXPOSE 8000
-# Header limits are gunicorn's (request line 4 KB, 50 header fields of 8 KB); bodies are capped by the app's first
+# uvicorn in each gunicorn process serves HTTP and the live rounds' websockets (interviewprep/asgi.py); its header
+# and websocket message limits are in interviewprep/asgi_worker.py. Bodies are capped by the app's first
 # middleware from their Content-Length (interviewprep/request_limits.py) before anything reads them.
-CMD ["gunicorn", "interviewprep.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", \
-     "--limit-request-line", "4094", "--limit-request-fields", "50", "--limit-request-field_size", "8190", \
-     "--access-logfile", "-"]
+CMD ["gunicorn", "interviewprep.asgi:application", "--worker-class", "interviewprep.asgi_worker.Worker", \
+     "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]

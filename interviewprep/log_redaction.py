@@ -15,19 +15,34 @@ import re
 TOKEN_ROUTES = ("shared", "practice/join")
 REDACTED = "<token>"
 _TOKEN_IN_PATH = re.compile(r"(/(?:%s)/)[^/\s?#\"']+" % "|".join(re.escape(route) for route in TOKEN_ROUTES))
-LOGGERS = ("django.request", "django.server", "django.security.csrf", "gunicorn.access", "gunicorn.error")
+LOGGERS = ("django.request", "django.server", "django.security.csrf", "gunicorn.access", "gunicorn.error",
+           "django.channels.server", "uvicorn.access", "uvicorn.error")  # daphne's runserver; uvicorn's workers
 
 
 def redact(text: str) -> str:
     return _TOKEN_IN_PATH.sub(r"\g<1>" + REDACTED, text)
 
 
+def _redact_args(args):
+    """The record's arguments with each string redacted, keeping their shape: uvicorn's access formatter
+    unpacks a tuple of them, and daphne's runserver formats from a dict."""
+    if isinstance(args, tuple):
+        return tuple(redact(a) if isinstance(a, str) else a for a in args)
+    if isinstance(args, dict):
+        return {k: redact(v) if isinstance(v, str) else v for k, v in args.items()}
+    return args
+
+
 class RedactTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
+        if redact(message) == message:
+            return True
+        record.args = _redact_args(record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if redact(record.getMessage()) != record.getMessage():  # a token no argument held on its own
+            record.msg, record.args = redact(record.getMessage()), None
         return True
 
 

@@ -32,6 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "daphne",  # first: its `runserver` serves ASGI (websockets included) for `make run`
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "channels",
     "interviewprep",
     "questions",
     "sessions.apps.InterviewSessionsConfig",
@@ -181,6 +183,27 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Live rounds (sessions/live/): websockets push "this round changed" to the pages that show it. The
+# channel layer carries those events between processes: Redis when CHANNEL_LAYER_URL names one (or,
+# without it, when the Celery broker is Redis), else the embedded layer of `make run`, which listens on
+# a Unix socket in var/ for the worker's events (interviewprep/live_layer.py).
+_channel_layer_url = env_str("CHANNEL_LAYER_URL") or (
+    env_str("CELERY_BROKER_URL") if (env_str("CELERY_BROKER_URL") or "").startswith(("redis://", "rediss://")) else ""
+)
+if _channel_layer_url and not _channel_layer_url.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CHANNEL_LAYER_URL must be a redis://, rediss:// or unix:// URL, got {_channel_layer_url!r}")
+if _channel_layer_url:
+    CHANNEL_LAYERS = {"default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [_channel_layer_url], "prefix": env_str("CHANNEL_LAYER_PREFIX", "interviewprep"),
+                   "capacity": 200, "expiry": 30},
+    }}
+else:
+    CHANNEL_LAYERS = {"default": {
+        "BACKEND": "interviewprep.live_layer.EmbeddedChannelLayer",
+        "CONFIG": {"socket_path": str(VAR_DIR / "live.sock"), "capacity": 200, "expiry": 30},
+    }}
 
 # Celery. Without CELERY_BROKER_URL the broker is kombu's filesystem transport in
 # var/, so one machine gets a real worker process with no Redis to install.

@@ -10,6 +10,8 @@ import uuid
 
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("SANDBOX_QUEUE", f"sandbox-test-{uuid.uuid4().hex[:12]}")
+# The live rounds' channel layer on the same Redis, under a prefix of this run's own (the worker inherits it).
+os.environ.setdefault("CHANNEL_LAYER_PREFIX", f"interviewprep-test-{uuid.uuid4().hex[:12]}")
 
 from interviewprep.settings import *  # noqa: E402,F403
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
+from sessions.live.events import rounds_changed_on_commit
+
 if TYPE_CHECKING:  # annotations only: sessions.models.feedback imports this module for its foreign keys
     from sessions.models.feedback import InterviewerFeedback, Scorecard
 
@@ -46,8 +48,12 @@ class InterviewSession(models.Model):
 
 class RoundQuerySet(models.QuerySet):
     def touch(self) -> int:
-        """Bump these rounds' `version`: the one "this round changed" signal that live pages poll for."""
-        return self.update(version=models.F("version") + 1)
+        """Bump these rounds' `version`: the one "this round changed" signal, pushed to the live pages
+        (sessions/live/events.py) once the transaction commits; pages without a websocket poll for it."""
+        count = self.update(version=models.F("version") + 1)
+        if count:
+            rounds_changed_on_commit(list(self.values_list("pk", "version")))
+        return count
 
 
 class Round(models.Model):

@@ -37,6 +37,17 @@ def browser():
         launched.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker):
+    """pytest-django's `live_server`, but ASGI: the pages' websockets (sessions/live/) connect to it."""
+    from tests.servers import ThreadedASGIServer
+
+    with django_db_blocker.unblock():
+        server = ThreadedASGIServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def signed_in_page(browser, live_server, owner):
     """A page whose browser context is logged in as the owner."""

@@ -44,7 +44,7 @@ class GuestBrowser:
     Every request goes through a route that fetches the response, records its body and only then
     hands it to the page. Listening for "response" events instead loses bodies the browser drops
     (a preview request still in flight when the page navigates), so the recording would be
-    incomplete exactly when a page changes.
+    incomplete exactly when a page changes. Every frame its websockets receive is recorded too.
     """
 
     def __init__(self, browser, base_url: str):
@@ -54,7 +54,17 @@ class GuestBrowser:
         self.context.route("**/*", self._relay)
         self.page = self.context.new_page()
         self.page.set_default_timeout(20_000)
+        self.socket_frames = 0
+        self.page.on("websocket", self._record_frames)  # the live round's websocket is checked like HTTP
         watch_for_errors(self.page, self.errors)
+
+    def _record_frames(self, socket) -> None:
+        def record(payload) -> None:
+            self.socket_frames += 1
+            text = payload if isinstance(payload, str) else payload.decode("utf-8", errors="replace")
+            self.bodies.append((socket.url, text))
+
+        socket.on("framereceived", record)
 
     def _relay(self, route) -> None:
         try:

@@ -51,12 +51,16 @@ def journey(base_url: str) -> None:
         expect(page.get_by_role("timer")).to_be_visible()
         page.wait_for_load_state("load")
         print("coding round started", flush=True)
+        # The round's websocket through uvicorn and the Redis channel layer: the verdict below is pushed.
+        expect(page.locator("[data-live-state=connected]")).to_be_attached()
+        print("live socket connected", flush=True)
 
         page.locator("#language").select_option("python")
         replace_code(page, SOLUTION)
         page.get_by_role("button", name="Run", exact=True).click()
         expect(page.locator("#results")).to_contain_text("Examples passed", timeout=120_000)  # the run, then a tab per test
         print("Run: " + re.sub(r"\s+", " ", page.locator("#results .verdict").first.inner_text()), flush=True)
+        assert page.evaluate("window.InterviewPrepLive.state") == "connected", "the socket dropped during the run"
 
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="End round").click()

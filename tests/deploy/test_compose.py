@@ -160,7 +160,9 @@ def _assert_entry_point(argv: list[str]) -> None:
         module_name, _, attribute = target.partition(":")
         module = importlib.import_module(module_name)
         assert callable(getattr(module, attribute or "application")), target
-        assert f"{module_name}.{attribute or 'application'}" == settings.WSGI_APPLICATION
+        assert f"{module_name}.{attribute or 'application'}" == settings.ASGI_APPLICATION
+        worker_module, _, worker_class = _option(argv, "--worker-class", "-k").rpartition(".")
+        assert isinstance(getattr(importlib.import_module(worker_module), worker_class), type), argv
     elif program == "celery":
         app_name = _option(argv, "-A", "--app")
         assert find_app(app_name) is importlib.import_module("interviewprep.celery").app
@@ -212,11 +214,15 @@ def test_it_health_checks_app_services_with_real_entry_points():
             _assert_entry_point(command)
 
 
-def test_it_serves_the_wsgi_application_with_gunicorn():
+def test_it_serves_the_asgi_application_with_gunicorn_and_uvicorn_workers():
+    """HTTP and the live rounds' websockets from one port; the worker class carries the header limits."""
     (argv,) = _commands(SERVICES["web"])
     assert argv[0] == "gunicorn"
-    assert "interviewprep.wsgi:application" in argv
+    assert "interviewprep.asgi:application" in argv
+    assert _option(argv, "--worker-class", "-k") == "interviewprep.asgi_worker.Worker"
     assert _option(argv, "--bind", "-b") == "0.0.0.0:8000"
+    dockerfile_cmd = re.search(r'^CMD \[(.*?)\]$', _dockerfile_stage("web"), flags=re.M | re.S).group(1)
+    assert '"interviewprep.asgi:application"' in dockerfile_cmd and '"interviewprep.asgi_worker.Worker"' in dockerfile_cmd
 
 
 def test_it_points_the_web_healthcheck_at_the_liveness_view():

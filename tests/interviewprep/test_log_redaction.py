@@ -56,6 +56,10 @@ SERVERS = {
     "runserver": lambda port: [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
     "gunicorn": lambda port: [sys.executable, "-m", "gunicorn", "interviewprep.wsgi:application",
                               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "-"],
+    # Production's: gunicorn managing uvicorn workers that serve the ASGI application (Dockerfile).
+    "gunicorn-uvicorn": lambda port: [sys.executable, "-m", "gunicorn", "interviewprep.asgi:application",
+                                      "--worker-class", "interviewprep.asgi_worker.Worker",
+                                      "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "-"],
 }
 
 

@@ -346,14 +346,15 @@ def test_a_question_switch_or_the_end_sends_live_pages_to_the_round_page(owner_c
 
 
 @pytest.mark.django_db
-def test_a_paused_candidate_page_keeps_polling_and_moves_on_when_the_interviewer_resumes(
+def test_a_paused_candidate_page_keeps_listening_and_moves_on_when_the_interviewer_resumes(
     owner_client, partner_client, live_round
 ):
     assert owner_client.post(round_url(live_round, "pause/")).status_code == 302
     html = partner_client.get(round_url(live_round)).content.decode()
     assert "The question is hidden until your interviewer resumes." in html
-    poll = re.search(r'<div id="live" hx-get="([^"]+)" hx-trigger="every \d+ms"', html)
-    assert poll, "a paused candidate page must keep polling"
+    poll = re.search(r'<div id="live" hx-get="([^"]+)" hx-trigger="live-changed from:body"', html)
+    assert poll, "a paused candidate page must keep listening"
+    assert f'data-live-round="{live_round.pk}"' in html  # its websocket (or the fallback poll) fires the trigger
     assert partner_client.get(poll.group(1).replace("&amp;", "&"), headers=HX).status_code == 204
     assert owner_client.post(round_url(live_round, "resume/")).status_code == 302
     response = partner_client.get(poll.group(1).replace("&amp;", "&"), headers=HX)

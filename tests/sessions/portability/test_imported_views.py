@@ -107,7 +107,7 @@ def test_the_review_and_summary_label_the_scorecard_as_imported(partner, importe
         assert not any(words in html for words in AS_FEEDBACK), url
     summary = html_of(client.get(f"/practice/rounds/{stage_round.pk}/summary/"))
     assert "feedback-for-interviewer/" not in summary and "/swap/" not in summary
-    assert 'hx-trigger="every' not in summary  # nothing to wait for
+    assert "live-changed" not in summary and "data-live-round" not in summary  # nothing to wait for
 
 
 @pytest.mark.django_db
