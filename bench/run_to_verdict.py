@@ -2,8 +2,8 @@
 fallback (the baseline, measured in the same run on the same servers), under `make run`'s embedded
 defaults and with Redis.
 
-For each mode: a scratch var/ (SQLite), the bundled pack, `manage.py runserver` (daphne, as `make run`
-starts it) and a real Celery worker. Embedded: the filesystem broker and the embedded channel layer;
+For each mode: a scratch var/ (SQLite), the bundled pack, the web server `make run` starts (uvicorn,
+interviewprep/launch.py) and a real Celery worker. Embedded: the filesystem broker and the embedded channel layer;
 redis: the broker and channel layer on 127.0.0.1:6379. A solo round on one coding question; Chromium
 clicks Run with the starter code `--runs` times and the page itself times click -> the final console
 swapped in and painted (a MutationObserver and the next animation frame). The baseline page has no
@@ -31,6 +31,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.harness import free_port, port_open, session_for  # noqa: E402
+from interviewprep.launch import prepare_var_dir, web_command  # noqa: E402
 
 TARGETS_MS = {"embedded": 150, "redis": 120}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -85,16 +86,13 @@ class App:
                        stdout=subprocess.DEVNULL)
 
     def start(self):
-        from interviewprep.launch import prepare_var_dir
-
         prepare_var_dir(self.scratch)
         self.manage("migrate", "--no-input")
         self.manage("createcachetable")
         self.manage("load_pack", str(BASE_DIR / "packs" / "deepmind-applied"), "--no-verify")
         log = open(self.scratch / "servers.log", "wb")
-        self.processes.append(subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
-            cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT))
+        self.processes.append(subprocess.Popen(web_command(self.port), cwd=BASE_DIR, env=self.env, stdout=log,
+                                               stderr=subprocess.STDOUT))
         self.processes.append(subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "interviewprep", "worker", "--queues", self.env["SANDBOX_QUEUE"],
              "--concurrency", "2", "--loglevel", "WARNING", "--without-gossip", "--without-mingle",

@@ -23,3 +23,17 @@ class Worker(UvicornWorker):
         "ws_ping_interval": 20.0,
         "ws_ping_timeout": 20.0,
     }
+
+
+def serve(host: str, port: int) -> None:
+    """`make run`'s web server: the production worker's uvicorn, settings and limits, in one process
+    (one process, because the embedded channel layer's groups live in it)."""
+    import uvicorn
+
+    uvicorn.run("interviewprep.asgi:application", host=host, port=port, lifespan="off", **Worker.CONFIG_KWARGS)
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve(sys.argv[1], int(sys.argv[2]))

@@ -23,6 +23,12 @@ def _manage(*args: str) -> None:
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
 
 
+def web_command(port: str | int) -> list[str]:
+    """The web server: uvicorn with production's settings and limits (interviewprep/asgi_worker.py),
+    serving HTTP and the live rounds' websockets; WhiteNoise serves the static files."""
+    return [sys.executable, "-m", "interviewprep.asgi_worker", "127.0.0.1", str(port)]
+
+
 def prepare_var_dir(var_dir: Path) -> None:
     """var/ and the embedded broker's folders, private to this account (0700)."""
     for folder in (var_dir, var_dir / "broker", *(var_dir / "broker" / name for name in ("queue", "processed", "control"))):
@@ -48,9 +54,7 @@ def main() -> int:
 
     broker = os.environ.get("CELERY_BROKER_URL") or "the embedded filesystem broker in var/broker"
     print(f"\nInterviewPrep on http://127.0.0.1:{port}/ (worker broker: {broker}). Ctrl-C stops both.\n", flush=True)
-    web = subprocess.Popen(
-        [sys.executable, str(BASE_DIR / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"], cwd=BASE_DIR
-    )
+    web = subprocess.Popen(web_command(port), cwd=BASE_DIR)
     worker = subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "interviewprep", "worker",

@@ -2,7 +2,8 @@
 
 A token in a URL is a password: whoever reads an access log or a "Not Found" warning could open the
 shared review or take the candidate's seat. The filter rewrites each record of the loggers that
-print request paths (Django's request and CSRF warnings, runserver's and gunicorn's access logs),
+print request paths (Django's request and CSRF warnings, the access logs of runserver, gunicorn and
+uvicorn),
 so `/shared/<token>/` is what any handler sees, whatever its format.
 """
 

@@ -32,7 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "daphne",  # first: its `runserver` serves ASGI (websockets included) for `make run`
+    "daphne",  # first: `manage.py runserver` then serves ASGI, websockets included (make run uses uvicorn)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

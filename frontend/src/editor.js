@@ -55,6 +55,7 @@ import * as Y from "yjs";
 import { Awareness } from "y-protocols/awareness";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import { PadConnection } from "./collab.js";
+import { PAD_COLOURS, padCursors, padCursorsTheme } from "./pad-cursors.js";
 
 const LANGUAGES = ["python", "javascript", "cpp", "java"];
 
@@ -259,30 +260,15 @@ EmacsHandler.bindKey("S-C-/|S-C-x u|C--|S-C-z", (view) => {
   return undoManager ? undoManager.redo() != null : redo(view);
 });
 
-// The name on the other person's cursor: always shown (y-codemirror.next shows it only on hover), in the
-// page's font, and below the cursor on the first line, where above would be cut off.
-const padTheme = EditorView.theme({
-  ".cm-ySelectionInfo": {
-    opacity: "1",
-    fontFamily: "system-ui, sans-serif",
-    borderRadius: "3px",
-  },
-  ".cm-line:first-child .cm-ySelectionInfo": {
-    top: "1.35em",
-  },
-});
-
 const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
-const FALLBACK_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf"];
 
-// What the others see of us: y-codemirror.next reads user.name, user.color and user.colorLight (the
-// selection's background, the colour at 20% opacity).
+// What the others see of us: the name on our cursor and its colour (padCursors picks the palette class).
 function padUser(user, clientID) {
   const given = String((user && user.colour) || "");
-  let colour = HEX_COLOUR.test(given) ? given : FALLBACK_COLOURS[clientID % FALLBACK_COLOURS.length];
+  let colour = HEX_COLOUR.test(given) ? given : PAD_COLOURS[clientID % PAD_COLOURS.length];
   if (colour.length === 4) colour = "#" + colour.slice(1).split("").map((c) => c + c).join("");
   const name = String((user && user.name) || "").trim() || "Anonymous";
-  return { name, color: colour, colorLight: colour + "33" };
+  return { name, color: colour };
 }
 
 // The pad's state for one editor: the Y.Doc whose Y.Text "text" is the code, the Awareness that carries
@@ -395,9 +381,12 @@ function create(parent, options) {
   ];
   if (collab) {
     extensions.push(
-      yCollab(collab.text, collab.awareness, { undoManager: collab.undoManager }),
+      // No awareness for yCollab: it would draw the others' cursors with inline styles, which the CSP
+      // blocks; padCursors draws them with classes instead.
+      yCollab(collab.text, null, { undoManager: collab.undoManager }),
+      padCursors(collab.text, collab.awareness),
+      padCursorsTheme,
       padUndoManager.of(collab.undoManager),
-      padTheme,
     );
   }
   if (opts.nonce) extensions.push(EditorView.cspNonce.of(String(opts.nonce)));

@@ -102,6 +102,8 @@ class Round(models.Model):
     )
     # Bumped by every change the other side of a paired round must see; the live poll compares it.
     version = models.PositiveIntegerField(default=0)
+    # Paired rounds: the interviewer watches the shared pad without typing in it (set up with the session).
+    pad_candidate_only = models.BooleanField(default=False)
     # UTF-8 bytes of this round's replay history (snapshot text), kept with each write and thinning,
     # so the storage caps need no scan of the text.
     snapshot_bytes = models.PositiveBigIntegerField(default=0)

@@ -12,6 +12,7 @@ from questions.access import live_candidate_question_ids
 from sessions.access import Role, round_visibility
 from sessions.feedback.note_templates import RATING_SCALE
 from sessions.feedback.selectors import feedback_form_rows, notes_context, scorecard_rows, sheet_view
+from sessions.live.pads import pad_view
 from sessions.models import InterviewerFeedback, InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Submission
 from sessions.runs.own_cases import MAX_CASES
 from sessions.paired.services import display_name
@@ -122,6 +123,7 @@ def round_page_context(stage_round: Round, q: str | None) -> dict | None:
         "remaining": stage_round.remaining_seconds(now),
         "role": role,
         "paired": role == Role.CANDIDATE,
+        "pad": pad_view(stage_round, current, role),
         "answers_hidden": answers_hidden,
         "live_query": live_query(stage_round, "round", shown=candidate_shown(current)) if role == Role.CANDIDATE else "",
         "poll_ms": POLL_CANDIDATE_MS,
@@ -181,6 +183,7 @@ def interview_page_context(stage_round: Round, q: str | None = None) -> dict:
         "hints_all": hints,
         "hints_total": len(hints),
         "stage_rubric": list(stage_round.stage.rubric_items.all()) if stage_round.stage else [],
+        "pad": pad_view(stage_round, current, Role.INTERVIEWER),
         "live_query": live_query(stage_round, "round"),
         "poll_ms": POLL_INTERVIEWER_MS,
         **candidate_work(stage_round, current),

@@ -89,6 +89,8 @@
   function answerData() {
     const data = new FormData(form);
     data.delete("kind");
+    // A shared pad's text is saved by the server (static/js/pads.js), not by this page.
+    form.querySelectorAll("[data-pad-state]").forEach((field) => data.delete(field.name));
     return data;
   }
 
@@ -153,7 +155,7 @@
   }
 
   if (form) {
-    form.addEventListener("input", scheduleSave);
+    form.addEventListener("input", (event) => { if (!event.target.dataset.padState) scheduleSave(); });
     // Anything typed before this script ran (a slow load) is saved too.
     const typedEarly = Array.from(form.querySelectorAll("textarea")).some((el) => el.value !== el.defaultValue);
     if (typedEarly) scheduleSave();
@@ -213,15 +215,24 @@
   if (editorHost && codeArea && window.InterviewPrepEditor) {
     const starters = JSON.parse(languageSelect.dataset.starters || "{}");
     codeArea.hidden = true;
-    editor = window.InterviewPrepEditor.create(editorHost, {
-      doc: codeArea.value,
+    const editorOptions = {
       language: languageSelect.value,
       label: "Code editor",
       nonce: editorHost.dataset.cspNonce, // its injected styles must carry the page's CSP nonce
-      onChange: (text) => { codeArea.value = text; scheduleSave(); },
+      onChange: (text) => { codeArea.value = text; if (!codeArea.dataset.padState) scheduleSave(); },
       onRun: () => document.getElementById("run-button").click(),
       onSubmit: () => document.getElementById("submit-button").click(),
-    });
+    };
+    const plainEditor = () => window.InterviewPrepEditor.create(editorHost, { ...editorOptions, doc: codeArea.value });
+    if (codeArea.dataset.pad && window.InterviewPrepPads) {
+      // A paired round: the code is a pad both people type in; a plain editor if it cannot sync.
+      editor = window.InterviewPrepPads.open(codeArea, editorHost, {
+        ...editorOptions,
+        onFallback: () => { editor = plainEditor(); },
+      });
+    } else {
+      editor = plainEditor();
+    }
     let previous = languageSelect.value;
     languageSelect.addEventListener("change", () => {
       const code = editor.getValue();

@@ -11,6 +11,10 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
+    # A page fulfilled through Playwright's request routing (the recording candidate of the paired tests)
+    # has no address space, so Chromium's Local Network Access checks take it for a public site and
+    # block its websockets to the loopback server. A page the server itself sends is not affected.
+    "--disable-features=LocalNetworkAccessChecks",
 ]
 
 

@@ -135,12 +135,19 @@ def move_both_to(page, title: str) -> None:
     page.wait_for_load_state("load")
 
 
-def type_code(page, code: str) -> None:
-    editor = page.locator(".cm-content")
-    editor.click()
+def type_in_pad(page, field: str, text: str) -> None:
+    """Replace what the shared pad behind form field `field` holds, once it holds the server's text."""
+    expect(page.locator(f"[name={field}][data-pad-state=synced]")).to_be_attached()
+    # The code's editor is the page's main one; every other pad's editor follows its hidden field.
+    editor = "#editor .cm-content" if field == "code" else f"[name={field}] + .pad-editor .cm-content"
+    page.locator(editor).click()
     page.keyboard.press("Control+a")
     page.keyboard.press("Delete")
-    page.keyboard.insert_text(code)
+    page.keyboard.insert_text(text)
+
+
+def type_code(page, code: str) -> None:
+    type_in_pad(page, "code", code)
 
 
 def test_a_paired_coding_round_from_invite_to_released_feedback(interviewer_page, guest, mini_pack, celery_worker):
@@ -235,7 +242,7 @@ def test_a_paired_coding_round_from_invite_to_released_feedback(interviewer_page
     expect(candidate.locator("#live")).to_contain_text("Now with 100 million users.", timeout=LIVE_TIMEOUT)
     expect(candidate.locator("#round-message")).to_contain_text("Your interviewer gave you a follow-up constraint.")
     expect(candidate.locator("#live")).not_to_contain_text("offline")
-    candidate.locator("#answer").fill("Precompute each user's feed; typed-by-casey-43")
+    type_in_pad(candidate, "answer", "Precompute each user's feed; typed-by-casey-43")
     expect(interviewer.locator("#candidate-answer")).to_contain_text("typed-by-casey-43", timeout=LIVE_TIMEOUT)
     guest.assert_nothing_private_seen()
 

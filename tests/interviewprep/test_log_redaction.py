@@ -9,6 +9,7 @@ import time
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from interviewprep.launch import web_command
 from interviewprep.log_redaction import REDACTED, redact
 from tests.conftest import BASE_DIR
 from tests.servers import connect_when_listening, free_port
@@ -56,6 +57,7 @@ SERVERS = {
     "runserver": lambda port: [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
     "gunicorn": lambda port: [sys.executable, "-m", "gunicorn", "interviewprep.wsgi:application",
                               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "-"],
+    "make run": lambda port: web_command(port),
     # Production's: gunicorn managing uvicorn workers that serve the ASGI application (Dockerfile).
     "gunicorn-uvicorn": lambda port: [sys.executable, "-m", "gunicorn", "interviewprep.asgi:application",
                                       "--worker-class", "interviewprep.asgi_worker.Worker",

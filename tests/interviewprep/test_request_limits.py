@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from interviewprep.asgi_worker import MAX_REQUEST_HEAD_BYTES, MAX_WEBSOCKET_MESSAGE_BYTES, Worker
+from interviewprep.launch import web_command
 from tests.conftest import BASE_DIR
 from tests.servers import connect_when_listening, free_port
 
@@ -61,14 +63,28 @@ def test_it_leaves_ordinary_posts_alone(client, owner):
     assert response.status_code == 302
 
 
-def test_gunicorn_answers_413_before_the_body_is_sent(tmp_path):
-    """Through the production server: the answer comes while the client has sent only the headers."""
+PRODUCTION_SERVER = ["-m", "gunicorn", "interviewprep.asgi:application", "--worker-class",
+                     "interviewprep.asgi_worker.Worker", "--workers", "1"]
+
+
+def _production_server(tmp_path, which="production"):
+    """The web container's command (gunicorn managing uvicorn workers), or `make run`'s (uvicorn in one
+    process), on a free loopback port."""
     port = free_port()
     env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "INTERVIEWPREP_VAR_DIR": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "interviewprep.wsgi:application",
-                               "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                              cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    argv = ([*PRODUCTION_SERVER, "--bind", f"127.0.0.1:{port}"] if which == "production"
+            else web_command(port)[1:])
+    server = subprocess.Popen([sys.executable, *argv], cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    return server, port
+
+
+@pytest.mark.parametrize("which", ["production", "make run"])
+def test_the_server_answers_413_before_the_body_is_sent(tmp_path, which):
+    """The answer comes while the client has sent only the headers (under ASGI, Django itself would read
+    the whole body before its first middleware ran)."""
+    server, port = _production_server(tmp_path, which)
     try:
         with connect_when_listening(server, port, "gunicorn") as conn:
             conn.sendall(b"POST /accounts/login/ HTTP/1.1\r\nHost: localhost\r\n"
@@ -81,9 +97,25 @@ def test_gunicorn_answers_413_before_the_body_is_sent(tmp_path):
         server.wait(timeout=30)
 
 
-def test_production_gunicorn_sets_header_limits():
+def test_the_production_server_refuses_an_oversized_request_head(tmp_path):
+    """uvicorn's h11 parser stops reading at MAX_REQUEST_HEAD_BYTES (interviewprep/asgi_worker.py)."""
+    server, port = _production_server(tmp_path)
+    try:
+        with connect_when_listening(server, port, "gunicorn") as conn:
+            conn.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n" + b"X-Filler: " + b"a" * (MAX_REQUEST_HEAD_BYTES + 1024))
+            answer = conn.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 4"), answer[:100]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_production_runs_the_asgi_worker_that_carries_the_limits():
     from tests.deploy.test_compose import DOCKERFILE, SERVICES, _commands
 
     (compose_argv,) = _commands(SERVICES["web"])
-    for option in ("--limit-request-line", "--limit-request-fields", "--limit-request-field_size"):
-        assert option in compose_argv and f'"{option}"' in DOCKERFILE
+    assert compose_argv[compose_argv.index("--worker-class") + 1] == "interviewprep.asgi_worker.Worker"
+    assert '"--worker-class", "interviewprep.asgi_worker.Worker"' in DOCKERFILE
+    assert Worker.CONFIG_KWARGS["http"] == "h11"  # the parser whose head limit is set
+    assert Worker.CONFIG_KWARGS["h11_max_incomplete_event_size"] == MAX_REQUEST_HEAD_BYTES
+    assert Worker.CONFIG_KWARGS["ws_max_size"] == MAX_WEBSOCKET_MESSAGE_BYTES

@@ -26,7 +26,8 @@ def ended(live_round):  # noqa: F811
 @pytest.mark.django_db
 def test_the_summary_polls_and_nothing_changed_is_a_204(owner_client, partner_client, ended):
     page = partner_client.get(round_url(ended, "summary/")).content.decode()
-    assert 'id="live" hx-get=' in page and "every 2000ms" in page
+    assert 'id="live" hx-get=' in page and 'hx-trigger="live-changed from:body"' in page
+    assert f'data-live-round="{ended.pk}" data-live-poll-ms="2000"' in page  # the socket, or polling every 2 s
     query = fresh_query(ended, "summary")
     for client in (owner_client, partner_client):
         response = poll(client, ended, query)

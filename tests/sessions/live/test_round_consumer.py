@@ -10,39 +10,16 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
-from interviewprep.asgi import application
-from questions.models import Question, Stage
+from questions.models import Question
 from sessions.live.consumers import BURST, CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_TOO_MANY
 from sessions.models import Round
-from sessions.paired import services as paired_services
 from sessions.rounds import services as round_services
-
-ORIGIN = (b"origin", b"http://127.0.0.1:8000")
-
-
-@pytest.fixture
-def live_round(mini_pack, owner, partner):
-    """alice interviews bob on sum-two and bayes; the round is running."""
-    picked = [Question.objects.get(slug="sum-two"), Question.objects.get(slug="bayes")]
-    session = paired_services.paired_session_create(
-        interviewer=owner, stage=Stage.objects.get(slug="screen"), questions=picked
-    )
-    paired_services.invite_accept(token=paired_services.invite_create(session=session)[1], user=partner)
-    return round_services.round_start(round=session.rounds.get())
+from tests.sessions.live.helpers import ORIGIN, websocket
 
 
-def _cookie(user) -> tuple[bytes, bytes]:
-    client = Client()
-    client.force_login(user)
-    return b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()
-
-
-def _socket(stage_round, user=None, origin=ORIGIN) -> WebsocketCommunicator:
-    headers = [origin] + ([_cookie(user)] if user is not None else [])
-    return WebsocketCommunicator(application, f"/ws/rounds/{stage_round.pk}/", headers=headers)
+def _socket(stage_round, user=None, origin=ORIGIN):
+    return websocket(f"/ws/rounds/{stage_round.pk}/", user, origin)
 
 
 async def _receive(socket, timeout=5) -> dict:
