@@ -47,6 +47,7 @@ class PairedStartForm(forms.Form):
     stage = forms.IntegerField(required=False, min_value=1)
     questions = forms.MultipleChoiceField(required=False, choices=())  # slugs, checked against the stage
     duration = forms.IntegerField(required=False, min_value=5, max_value=180)
+    pad_candidate_only = forms.BooleanField(required=False)
 
     def __init__(self, *args, question_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

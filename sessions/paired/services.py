@@ -35,6 +35,7 @@ def paired_session_create(
     loop: InterviewLoop | None = None,
     questions: list[Question] | None = None,
     duration_minutes: int | None = None,
+    pad_candidate_only: bool = False,
     now: datetime | None = None,
     rng: random.Random | None = None,
 ) -> InterviewSession:
@@ -42,7 +43,8 @@ def paired_session_create(
 
     With `stage`: one round of that stage, with the `questions` picked (all from that
     stage) or, without them, drawn. With `loop`: one round per stage, questions drawn.
-    `duration_minutes` overrides the stage's length for a single-stage session.
+    `duration_minutes` overrides the stage's length for a single-stage session. With `pad_candidate_only`
+    the interviewer watches the shared pads without typing in them (sessions/live/pads.py).
     """
     now = now or timezone.now()
     rng = rng or random.Random()
@@ -83,14 +85,16 @@ def paired_session_create(
         )
         for order, (round_stage, round_questions) in enumerate(plan):
             minutes = duration_minutes if duration_minutes and len(plan) == 1 else round_stage.duration_minutes
-            _round_create(session, round_stage, order, round_questions, minutes * 60, interviewer=interviewer)
+            _round_create(session, round_stage, order, round_questions, minutes * 60, interviewer=interviewer,
+                          pad_candidate_only=pad_candidate_only)
     return session
 
 
-def _round_create(session, stage, order, questions, seconds, *, interviewer, candidate=None) -> Round:
+def _round_create(session, stage, order, questions, seconds, *, interviewer, candidate=None,
+                  pad_candidate_only=False) -> Round:
     stage_round = Round.objects.create(
         session=session, stage=stage, order=order, title=stage.title, stage_kind=stage.kind,
-        duration_seconds=seconds, interviewer=interviewer, candidate=candidate,
+        duration_seconds=seconds, interviewer=interviewer, candidate=candidate, pad_candidate_only=pad_candidate_only,
     )
     questions_add(round=stage_round, questions=questions)
     return stage_round
@@ -263,7 +267,7 @@ def round_swap(*, round: Round, now: datetime | None = None, rng: random.Random 
         fresh = _fresh_questions(session, round.stage, new_candidate=round.interviewer, now=now, rng=rng)
         swapped = _round_create(
             session, round.stage, round.order + 1, fresh, round.duration_seconds - _seconds_added(round),
-            interviewer=round.candidate, candidate=round.interviewer,
+            interviewer=round.candidate, candidate=round.interviewer, pad_candidate_only=round.pad_candidate_only,
         )
         Round.objects.filter(pk=round.pk).touch()  # both sides' summary pages move on to the new round
     return swapped

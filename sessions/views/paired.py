@@ -59,6 +59,7 @@ def paired_new(request):
         session = paired_services.paired_session_create(
             interviewer=request.user, stage=stage, loop=loop,
             questions=[by_slug[slug] for slug in data["questions"]], duration_minutes=data["duration"],
+            pad_candidate_only=data["pad_candidate_only"],
         )
         _, token = paired_services.invite_create(session=session)
     except ValidationError as error:

@@ -104,6 +104,21 @@ def test_setting_up_a_stage_shows_the_invite_link_once(owner_client, owner, scre
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("ticked", [True, False])
+def test_the_interviewer_chooses_whether_they_may_type_in_the_shared_pad(owner_client, mini_pack, partner, ticked):
+    loop = InterviewLoop.objects.get(slug="alpha")
+    data = {"loop": loop.pk, **({"pad_candidate_only": "1"} if ticked else {})}
+    assert owner_client.post("/practice/paired/new/", data).status_code == 302
+    session = InterviewSession.objects.get()
+    assert [r.pad_candidate_only for r in session.rounds.all()] == [ticked, ticked]
+    # The swapped round keeps the setting.
+    paired_services.invite_accept(token=paired_services.invite_create(session=session)[1], user=partner)
+    first = round_services.round_start(round=session.rounds.order_by("order").first())
+    round_services.round_end(round=first)
+    assert paired_services.round_swap(round=Round.objects.get(pk=first.pk)).pad_candidate_only is ticked
+
+
+@pytest.mark.django_db
 def test_setting_up_a_whole_loop(owner_client, mini_pack):
     loop = InterviewLoop.objects.get(slug="alpha")
     response = owner_client.post("/practice/paired/new/", {"loop": loop.pk}, follow=True)
