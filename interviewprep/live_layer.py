@@ -98,7 +98,7 @@ class EmbeddedChannelLayer(InMemoryChannelLayer):
             raise ValueError(f"a live event of {len(frame)} bytes is over the {MAX_FRAME_BYTES}-byte limit")
         try:
             _, writer = await asyncio.wait_for(asyncio.open_unix_connection(self.socket_path), _CONNECT_TIMEOUT_S)
-        except (FileNotFoundError, ConnectionRefusedError, asyncio.TimeoutError):
+        except (FileNotFoundError, ConnectionRefusedError, TimeoutError):
             return  # no web server is listening, so no browser is waiting for this
         try:
             writer.write(_LENGTH.pack(len(frame)) + frame)

@@ -35,7 +35,7 @@ def rounds_changed_publish(versions: list[tuple[int, int]]) -> None:
         return
     try:
         async_to_sync(_send_all)(layer, versions)
-    except Exception:  # noqa: BLE001 - the change is saved; the pages' fallback poll will show it
+    except Exception:  # the change is saved; the pages' fallback poll will show it
         logger.warning("live events: could not publish %s", versions, exc_info=True)
 
 

@@ -100,7 +100,7 @@ class PadRoom:
             await database_sync_to_async(pad_persist)(
                 round_question_id=round_question_id, field=field, state=self.doc.get_update()
             )
-        except Exception:  # noqa: BLE001 - the edits stay in the document; the next change saves again
+        except Exception:  # the edits stay in the document; the next change saves again
             logger.warning("pad %s: could not save", self.key[1:], exc_info=True)
             self.dirty_since = time.monotonic()
 
@@ -148,7 +148,7 @@ class PadConsumer(AsyncWebsocketConsumer):
             return
         try:
             await self._take(bytes_data)
-        except Exception:  # noqa: BLE001 - whatever the bytes were, they were not a Yjs message
+        except Exception:  # whatever the bytes were, they were not a Yjs message
             logger.info("pad %s: malformed message from %s", self.address, self.scope["user"], exc_info=True)
             await self.close(code=CLOSE_MALFORMED)
 

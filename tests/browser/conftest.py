@@ -4,8 +4,8 @@ import os
 import shutil
 
 import pytest
-from django.test import Client
 
+from tests.browser.pages import open_as
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -55,17 +55,8 @@ def live_server(django_db_setup, django_db_blocker):
 @pytest.fixture
 def signed_in_page(browser, live_server, owner):
     """A page whose browser context is logged in as the owner."""
-    client = Client()
-    client.force_login(owner)
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(20_000)
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    # The strict Content-Security-Policy must not block anything the app itself needs.
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text else None)
+    page = open_as(browser, live_server, owner, errors)
     yield page
-    context.close()
+    page.context.close()
     assert errors == [], f"JavaScript errors or CSP violations on the page: {errors}"

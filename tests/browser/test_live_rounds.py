@@ -5,12 +5,12 @@ import re
 import time
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from questions.models import Question, Stage
 from sessions.paired import services as paired_services
 from sessions.rounds import services as round_services
+from tests.browser import pages
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -20,15 +20,11 @@ POLLED = re.compile(r"/practice/(rounds/\d+/live/|runs/\d+/)")  # what the fallb
 
 
 def open_as(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.gets = []  # (monotonic time, url) of every GET the page makes
+    """A signed-in page that also notes the time and address of every GET it makes."""
+    errors = []
+    page = pages.open_as(browser, live_server, user, errors)
+    page.errors = errors
+    page.gets = []
     page.on("request", lambda request: page.gets.append((time.monotonic(), request.url))
             if request.method == "GET" else None)
     return page

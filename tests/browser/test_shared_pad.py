@@ -2,30 +2,17 @@
 the other's cursor with their name, a dropped socket loses nothing, and the server keeps the text."""
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from questions.models import Question, Stage
 from sessions.models import Round, RoundQuestion
 from sessions.paired import services as paired_services
 from sessions.rounds import services as round_services
+from tests.browser.pages import open_as
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 PAD_TEXT = "window.InterviewPrepPads.all()[0].getValue()"
-
-
-def open_as(browser, live_server, user, errors):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text else None)
-    return page
 
 
 def start(owner, partner, slug, *, candidate_only=False):

@@ -9,12 +9,12 @@ the Problem / Answer tabs and the menu on a phone, and the console's per-test ta
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from questions.models import Question, Stage
 from sessions.paired import services as paired_services
 from sessions.rounds import services as round_services
+from tests.browser.pages import open_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,17 +25,7 @@ WIDE_CODE = "print(" + "'a wide line of code that must scroll inside its block, 
 
 
 def open_page(browser, live_server, user, viewport, errors):
-    client = Client()
-    client.force_login(user)
-    phone = viewport is PHONE
-    context = browser.new_context(base_url=live_server.url, viewport=viewport, is_mobile=phone, has_touch=phone)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text else None)
-    return page
+    return open_as(browser, live_server, user, errors, viewport, phone=viewport is PHONE)
 
 
 def start_round(owner, slug):

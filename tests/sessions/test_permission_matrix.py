@@ -249,7 +249,7 @@ def _fresh(stage_round: Round) -> Round:
     return Round.objects.select_related("session").get(pk=stage_round.pk)
 
 
-def _build(situation: str, owner, partner, outsider) -> World:
+def build_world(situation: str, owner, partner, outsider) -> World:
     _plant_markers()
     screen = Stage.objects.get(slug="screen")
     session = paired_services.paired_session_create(
@@ -332,7 +332,7 @@ def _other_invites(owner, screen) -> dict:
 
 @pytest.fixture
 def make_world(mini_pack, owner, partner, outsider):
-    return lambda situation: _build(situation, owner, partner, outsider)
+    return lambda situation: build_world(situation, owner, partner, outsider)
 
 
 # ---------------------------------------------------------------- the matrix

@@ -16,7 +16,7 @@ from sessions.live.consumers import CLOSE_FORBIDDEN
 from sessions.models import Round, RoundQuestion
 from sessions.rounds import services as round_services
 from tests.sessions.live.helpers import websocket
-from tests.sessions.test_permission_matrix import ACTORS, MARKERS, make_world  # noqa: F401 - make_world: a fixture
+from tests.sessions.test_permission_matrix import ACTORS, MARKERS, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the consumers close the connection they find (channels.db)
 
@@ -60,8 +60,9 @@ def _interviewer_acts(world) -> None:
 
 
 @pytest.mark.parametrize("situation", ["live", "ended", "swapped"])
-def test_every_actor_opens_only_the_sockets_of_its_round_and_hears_no_marker(make_world, situation):
-    world = make_world(situation)
+def test_every_actor_opens_only_the_sockets_of_its_round_and_hears_no_marker(mini_pack, owner, partner, outsider,
+                                                                              situation):
+    world = build_world(situation, owner, partner, outsider)
     paths = [f"/ws/rounds/{world.round.pk}/", *_pad_paths(world)]
     unopened = {(actor, path): websocket(path, world.user(actor)) for actor in ACTORS for path in paths}
 

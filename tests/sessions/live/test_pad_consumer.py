@@ -8,8 +8,8 @@ import pycrdt
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 
-from sessions.live.pad_consumer import CLOSE_MALFORMED, PadRoom
 from sessions.live.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG
+from sessions.live.pad_consumer import CLOSE_MALFORMED, PadRoom
 from sessions.live.pads import TEXT
 from sessions.models import Round, RoundQuestion, SharedDocument, Snapshot
 from tests.sessions.live.helpers import websocket
