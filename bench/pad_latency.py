@@ -3,8 +3,9 @@ typing at once, in the same run; then the websockets one web process holds and i
 connection with `--rounds` paired rounds open.
 
 The server is `make run`'s (uvicorn in one process, the embedded channel layer; interviewprep/launch.py)
-or, with `--redis`, production's (gunicorn with 2 uvicorn workers, the channel layer on Redis), on a
-scratch SQLite database with the bundled pack. Clients are real Yjs peers (pycrdt) speaking the
+on a scratch SQLite database, or, with `--redis`, production's (gunicorn with 2 uvicorn workers, the channel
+layer on Redis) on a scratch PostgreSQL database (SQLite when none answers on 127.0.0.1:5432); the bundled
+pack in both. Clients are real Yjs peers (pycrdt) speaking the
 y-protocols wire format over real websockets, as the browser's provider does: in each pair the
 candidate types a marker every 1/`--rate` s (jittered) and the interviewer types one every 2 s; a
 keystroke's latency is from sending its update to the other peer holding the marker (the editor's own
@@ -58,6 +59,10 @@ class Server:
                     "PYTHONUNBUFFERED": "1", "AUTOSAVE_BURST": "100000", "AUTOSAVE_RATE_PER_S": "100000"}
         for name in ("CELERY_BROKER_URL", "CHANNEL_LAYER_URL", "DATABASE_URL", "CACHE_URL"):
             self.env.pop(name, None)
+        self.database = None
+        if redis and port_open(5432) and shutil.which("psql"):
+            self.database = f"interviewprep_pad_{os.getpid()}"
+            self.env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{self.database}"
         if redis:
             self.env["CHANNEL_LAYER_URL"] = "redis://127.0.0.1:6379/13"
             self.env["CHANNEL_LAYER_PREFIX"] = f"bench-{uuid.uuid4().hex[:8]}"
@@ -68,8 +73,13 @@ class Server:
         self.scratch = scratch
         self.process = None
 
+    def psql(self, sql: str) -> None:
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql], check=True)
+
     def start(self):
         prepare_var_dir(self.scratch)
+        if self.database:
+            self.psql(f"CREATE DATABASE {self.database}")
         for args in (("migrate", "--no-input"), ("createcachetable",),
                      ("load_pack", str(BASE_DIR / "packs" / "deepmind-applied"), "--no-verify")):
             subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True,
@@ -88,11 +98,17 @@ class Server:
         return [int(pid) for pid in children] or [self.process.pid]
 
     def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        if self.process is not None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self.database:
+            from django.db import connections
+
+            connections.close_all()
+            self.psql(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
 
 
 def make_rounds(count: int) -> list[dict]:
@@ -245,7 +261,9 @@ def main() -> int:
         django.setup()
         rounds = make_rounds(max(args.pairs + 1, args.rounds))
         base = f"127.0.0.1:{server.port}"
-        mode = "production (gunicorn, 2 uvicorn workers, Redis layer)" if args.redis else "make run (uvicorn, embedded layer)"
+        database = "PostgreSQL" if server.database else "SQLite"
+        mode = (f"production (gunicorn, 2 uvicorn workers, Redis layer, {database})" if args.redis
+                else "make run (uvicorn, embedded layer, SQLite)")
         print(f"pad_latency: {mode}; {time.strftime('%Y-%m-%d')}")
         baseline = asyncio.run(measure_pairs(base, rounds[:1], args.seconds, args.rate, 1))
         loaded = asyncio.run(measure_pairs(base, rounds[1:args.pairs + 1], args.seconds, args.rate, 2))

@@ -45,8 +45,14 @@ class MessageBudget:
         return True
 
 
-@database_sync_to_async
-def _round_version(user, round_id: int) -> int | None:
+def in_pool_thread(func):
+    """`func` (database work) run from the event loop in a pool thread with its own connection. By default
+    Channels runs all of it in one thread, where a pad's save waiting for the database's write lock would
+    hold up every socket's access check behind it."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
+def _round_version_now(user, round_id: int) -> int | None:
     """The round's version when `user` may see it, else None."""
     if not user.is_authenticated:
         return None
@@ -54,6 +60,9 @@ def _round_version(user, round_id: int) -> int | None:
         return get_round_for_user(user, round_id).version
     except (Http404, PermissionDenied):
         return None
+
+
+_round_version = in_pool_thread(_round_version_now)
 
 
 class RoundConsumer(AsyncJsonWebsocketConsumer):

@@ -16,10 +16,9 @@ import logging
 import time
 
 import pycrdt
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from sessions.live.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_TOO_MANY, MessageBudget
+from sessions.live.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_TOO_MANY, MessageBudget, in_pool_thread
 from sessions.live.pads import TEXT, PadAccess, pad_access, pad_persist, pad_state_load
 
 logger = logging.getLogger(__name__)
@@ -56,7 +55,7 @@ class PadRoom:
         key = (id(asyncio.get_running_loop()), round_question_id, field)
         room = cls.rooms.get(key)
         if room is None:
-            state = await database_sync_to_async(pad_state_load)(round_question_id=round_question_id, field=field)
+            state = await in_pool_thread(pad_state_load)(round_question_id=round_question_id, field=field)
             room = cls.rooms.get(key) or cls(key, state)  # another socket may have loaded it meanwhile
             cls.rooms[key] = room
         room.members += 1
@@ -97,7 +96,7 @@ class PadRoom:
         self.dirty_since = None
         _, round_question_id, field = self.key
         try:
-            await database_sync_to_async(pad_persist)(
+            await in_pool_thread(pad_persist)(
                 round_question_id=round_question_id, field=field, state=self.doc.get_update()
             )
         except Exception:  # the edits stay in the document; the next change saves again
@@ -110,7 +109,7 @@ class PadConsumer(AsyncWebsocketConsumer):
         kwargs = self.scope["url_route"]["kwargs"]
         self.address = (int(kwargs["round_id"]), int(kwargs["number"]), kwargs["field"])
         self.room = None
-        self.access: PadAccess | None = await database_sync_to_async(pad_access)(self.scope["user"], *self.address)
+        self.access: PadAccess | None = await in_pool_thread(pad_access)(self.scope["user"], *self.address)
         self.checked_at = time.monotonic()
         self.budget = MessageBudget(MESSAGES_PER_SECOND, BURST)
         await self.accept()  # then closed with a code the page can read when refused (see RoundConsumer)
@@ -130,7 +129,7 @@ class PadConsumer(AsyncWebsocketConsumer):
 
     async def _still_allowed(self) -> bool:
         if time.monotonic() - self.checked_at > ACCESS_TTL_S:
-            self.access = await database_sync_to_async(pad_access)(self.scope["user"], *self.address)
+            self.access = await in_pool_thread(pad_access)(self.scope["user"], *self.address)
             self.checked_at = time.monotonic()
         return self.access is not None
 
