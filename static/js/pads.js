@@ -13,7 +13,7 @@
     disconnected: "Reconnecting the shared pad… what you type is kept and sent when it is back.",
   };
 
-  // Opens the pad behind `field` in `host`. options: language, label, nonce, readOnly, onChange (local
+  // Opens the pad behind `field` in `host`. options: language, label, nonce, onRun, onSubmit, onChange (local
   // typing), onRemoteChange, onFallback (the pad gave up; the caller shows a plain editor or the field).
   function open(field, host, options) {
     const opts = options || {};
