@@ -61,6 +61,16 @@ def throttles_start_empty():
     caches["throttle"].clear()
 
 
+@pytest.fixture(autouse=True)
+def channel_layer_of_its_own():
+    """Each test's websockets get a channel layer object of their own. channels-redis lets one event loop at
+    a time receive through a layer object, and two loops live in this process: the browser tests' server
+    thread and the loop each consumer test opens."""
+    from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
+
+    channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
+
+
 @pytest.fixture
 def owner(db):
     return get_user_model().objects.create_user("alice", password="correct-horse-battery")

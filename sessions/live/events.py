@@ -8,7 +8,9 @@ catches up with one request. `Round.objects.touch()`, the one "this round change
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -33,6 +35,19 @@ def rounds_changed_publish(versions: list[tuple[int, int]]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: a view's, a consumer's database thread or a Celery task
+        _publish(layer, versions)
+        return
+    # This thread runs an event loop of its own (code driving a browser beside Playwright's loop), where
+    # async_to_sync may not run: a short-lived thread publishes instead.
+    publisher = threading.Thread(target=_publish, args=(layer, versions), name="live-events")
+    publisher.start()
+    publisher.join(timeout=5)
+
+
+def _publish(layer, versions) -> None:
     try:
         async_to_sync(_send_all)(layer, versions)
     except Exception:  # the change is saved; the pages' fallback poll will show it
