@@ -6,8 +6,9 @@ only at the headers: a declared Content-Length past the cap is answered with 413
 200 MB POST to the login page costs the server a header line. Under ASGI (uvicorn, for `make run` and
 in production) Django reads the whole body before any middleware runs, so the same check also wraps
 the ASGI application (`BodyLimitASGI`, interviewprep/asgi.py) and answers from the headers there.
-(daphne, behind `manage.py runserver`, reads the body itself first: a developer's tool only.) A body without a Content-Length (chunked) is refused with 411:
-Django would not read it anyway, so nothing legitimate sends one.
+(daphne, behind `manage.py runserver`, reads the body itself first: a developer's tool only.) A body
+without a Content-Length (chunked) is refused with 411: Django would not read it anyway, so nothing
+legitimate sends one.
 
 The cap is MAX_REQUEST_BODY_BYTES everywhere; the data import page, which takes an export file,
 has MAX_IMPORT_REQUEST_BODY_BYTES.

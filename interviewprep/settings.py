@@ -192,7 +192,9 @@ _channel_layer_url = env_str("CHANNEL_LAYER_URL") or (
     env_str("CELERY_BROKER_URL") if (env_str("CELERY_BROKER_URL") or "").startswith(("redis://", "rediss://")) else ""
 )
 if _channel_layer_url and not _channel_layer_url.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured(f"CHANNEL_LAYER_URL must be a redis://, rediss:// or unix:// URL, got {_channel_layer_url!r}")
+    raise ImproperlyConfigured(
+        f"CHANNEL_LAYER_URL must be a redis://, rediss:// or unix:// URL, got {_channel_layer_url!r}"
+    )
 if _channel_layer_url:
     CHANNEL_LAYERS = {"default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
