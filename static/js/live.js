@@ -96,7 +96,11 @@
     },
   };
   startPolling(); // until the socket is open, exactly as before websockets
-  if ("WebSocket" in window) connect();
+  // Connect once htmx has set up the live regions' triggers (on DOMContentLoaded, before this listener):
+  // a "hello" announced earlier would reach no region, and nothing would ask again until the next change.
+  const start = () => window.setTimeout(() => { if ("WebSocket" in window) connect(); }, 0);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
   window.addEventListener("pagehide", () => {
     leaving = true;
     if (socket) socket.close(1000);
