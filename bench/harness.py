@@ -1,12 +1,17 @@
-"""What the load and fault benchmarks share: free ports, a signed-in session, and a tiny HTMX client."""
+"""What the benchmarks share: free ports, a scratch app, a signed-in session, and a tiny HTMX client."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
+
+from interviewprep.launch import BASE_DIR, DEFAULT_PACK, prepare_var_dir
 
 
 def free_port() -> int:
@@ -21,6 +26,15 @@ def port_open(port: int) -> bool:
         return True
     except OSError:
         return False
+
+
+def scratch_app(env: dict, var_dir: Path) -> None:
+    """A new var/ made ready as `make run` makes it: migrated, with the throttles' table and the bundled
+    pack (loaded, not judged), for servers started with `env`."""
+    prepare_var_dir(var_dir)
+    for args in (("migrate", "--no-input"), ("createcachetable",), ("load_pack", str(DEFAULT_PACK), "--no-verify")):
+        subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
 
 
 def session_for(user) -> str:

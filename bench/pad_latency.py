@@ -35,8 +35,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.harness import free_port, port_open, session_for  # noqa: E402
-from interviewprep.launch import prepare_var_dir, web_command  # noqa: E402
+from bench.harness import free_port, port_open, scratch_app, session_for  # noqa: E402
+from interviewprep.launch import web_command  # noqa: E402
 
 TARGET_P95_MS = 150
 MARK = re.compile(r"<(\w)(\d+)>")
@@ -77,13 +77,9 @@ class Server:
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql], check=True)
 
     def start(self):
-        prepare_var_dir(self.scratch)
         if self.database:
             self.psql(f"CREATE DATABASE {self.database}")
-        for args in (("migrate", "--no-input"), ("createcachetable",),
-                     ("load_pack", str(BASE_DIR / "packs" / "deepmind-applied"), "--no-verify")):
-            subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True,
-                           stdout=subprocess.DEVNULL)
+        scratch_app(self.env, self.scratch)
         self.log = open(self.scratch / "server.log", "wb")
         self.process = subprocess.Popen(self.argv, cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60

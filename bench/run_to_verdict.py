@@ -30,8 +30,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.harness import free_port, port_open, session_for  # noqa: E402
-from interviewprep.launch import prepare_var_dir, web_command  # noqa: E402
+from bench.harness import free_port, port_open, scratch_app, session_for  # noqa: E402
+from interviewprep.launch import web_command  # noqa: E402
 
 TARGETS_MS = {"embedded": 150, "redis": 120}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -81,15 +81,8 @@ class App:
         self.scratch = scratch
         self.processes: list[subprocess.Popen] = []
 
-    def manage(self, *args):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True,
-                       stdout=subprocess.DEVNULL)
-
     def start(self):
-        prepare_var_dir(self.scratch)
-        self.manage("migrate", "--no-input")
-        self.manage("createcachetable")
-        self.manage("load_pack", str(BASE_DIR / "packs" / "deepmind-applied"), "--no-verify")
+        scratch_app(self.env, self.scratch)
         log = open(self.scratch / "servers.log", "wb")
         self.processes.append(subprocess.Popen(web_command(self.port), cwd=BASE_DIR, env=self.env, stdout=log,
                                                stderr=subprocess.STDOUT))

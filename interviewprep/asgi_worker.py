@@ -7,6 +7,9 @@ at 64 KiB (the largest a page sends is a pasted edit to the shared pad); a ping 
 sockets whose browser went away without saying so.
 """
 
+import sys
+
+import uvicorn
 from uvicorn_worker import UvicornWorker
 
 MAX_REQUEST_HEAD_BYTES = 16 * 1024
@@ -28,12 +31,8 @@ class Worker(UvicornWorker):
 def serve(host: str, port: int) -> None:
     """`make run`'s web server: the production worker's uvicorn, settings and limits, in one process
     (one process, because the embedded channel layer's groups live in it)."""
-    import uvicorn
-
     uvicorn.run("interviewprep.asgi:application", host=host, port=port, lifespan="off", **Worker.CONFIG_KWARGS)
 
 
 if __name__ == "__main__":
-    import sys
-
     serve(sys.argv[1], int(sys.argv[2]))

@@ -184,29 +184,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Live rounds (sessions/live/): websockets push "this round changed" to the pages that show it. The
-# channel layer carries those events between processes: Redis when CHANNEL_LAYER_URL names one (or,
-# without it, when the Celery broker is Redis), else the embedded layer of `make run`, which listens on
-# a Unix socket in var/ for the worker's events (interviewprep/live_layer.py).
-_channel_layer_url = env_str("CHANNEL_LAYER_URL") or (
-    env_str("CELERY_BROKER_URL") if (env_str("CELERY_BROKER_URL") or "").startswith(("redis://", "rediss://")) else ""
-)
-if _channel_layer_url and not _channel_layer_url.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured(
-        f"CHANNEL_LAYER_URL must be a redis://, rediss:// or unix:// URL, got {_channel_layer_url!r}"
-    )
-if _channel_layer_url:
-    CHANNEL_LAYERS = {"default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [_channel_layer_url], "prefix": env_str("CHANNEL_LAYER_PREFIX", "interviewprep"),
-                   "capacity": 200, "expiry": 30},
-    }}
-else:
-    CHANNEL_LAYERS = {"default": {
-        "BACKEND": "interviewprep.live_layer.EmbeddedChannelLayer",
-        "CONFIG": {"socket_path": str(VAR_DIR / "live.sock"), "capacity": 200, "expiry": 30},
-    }}
-
 # Celery. Without CELERY_BROKER_URL the broker is kombu's filesystem transport in
 # var/, so one machine gets a real worker process with no Redis to install.
 EMBEDDED_BROKER_URL = "filesystem://localhost//"  # the host part only keeps kombu from warning
@@ -238,6 +215,30 @@ CELERY_TASK_ROUTES = {"sessions.tasks.*": {"queue": SANDBOX_QUEUE}}
 # One sandbox run at a time per worker process: runs are CPU-bound and short, so
 # prefetching more would park runs behind a slow one while another worker idles.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Live rounds (sessions/live/): websockets push "this round changed" to the pages that show it. The
+# channel layer carries those events between processes: Redis when CHANNEL_LAYER_URL names one (or,
+# without it, when the Celery broker is Redis), else the embedded layer of `make run`, which listens on
+# a Unix socket in var/ for the worker's events (interviewprep/live_layer.py).
+_channel_layer_url = env_str("CHANNEL_LAYER_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+if _channel_layer_url and not _channel_layer_url.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"CHANNEL_LAYER_URL must be a redis://, rediss:// or unix:// URL, got {_channel_layer_url!r}"
+    )
+if _channel_layer_url:
+    CHANNEL_LAYERS = {"default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [_channel_layer_url], "prefix": env_str("CHANNEL_LAYER_PREFIX", "interviewprep"),
+                   "capacity": 200, "expiry": 30},
+    }}
+else:
+    CHANNEL_LAYERS = {"default": {
+        "BACKEND": "interviewprep.live_layer.EmbeddedChannelLayer",
+        "CONFIG": {"socket_path": str(VAR_DIR / "live.sock"), "capacity": 200, "expiry": 30},
+    }}
+
 CELERY_BEAT_SCHEDULE = {
     "recover-submissions": {"task": "sessions.tasks.recover_submissions", "schedule": 10.0},
     "close-expired-rounds": {"task": "sessions.tasks.close_expired_rounds", "schedule": 30.0},

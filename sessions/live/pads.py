@@ -40,6 +40,11 @@ class PadAccess:
     max_bytes: int
 
 
+def _writable(stage_round: Round, role: Role) -> bool:
+    """Both people type while the round runs, unless the round's pads are the candidate's alone."""
+    return stage_round.status == Round.Status.RUNNING and (role == Role.CANDIDATE or not stage_round.pad_candidate_only)
+
+
 def pad_fields(round_question: RoundQuestion) -> tuple[str, ...]:
     """The fields of a question that are shared pads (its answer fields but the language choice)."""
     return tuple(name for name in round_question.answer_fields if name != "language")
@@ -57,11 +62,8 @@ def pad_access(user, round_id: int, number: int, field: str) -> PadAccess | None
         return None
     stage_round = round_question.round
     role = stage_round.role
-    writable = stage_round.status == Round.Status.RUNNING and (
-        role == Role.CANDIDATE or not stage_round.pad_candidate_only
-    )
     return PadAccess(
-        round_question_id=round_question.pk, field=field, role=role, can_write=writable,
+        round_question_id=round_question.pk, field=field, role=role, can_write=_writable(stage_round, role),
         name=display_name(user), colour=COLOURS[role],
         max_bytes=settings.RUN_MAX_SOURCE_BYTES if field == "code" else MAX_ANSWER_BYTES,
     )
@@ -89,9 +91,7 @@ def pad_view(stage_round: Round, round_question: RoundQuestion, role: Role) -> d
         "paths": {field: pad_path(stage_round.pk, round_question.order + 1, field) for field in pad_fields(round_question)},
         "name": display_name(user) if user else "",
         "colour": COLOURS[role],
-        "writable": stage_round.status == Round.Status.RUNNING and (
-            role == Role.CANDIDATE or not stage_round.pad_candidate_only
-        ),
+        "writable": _writable(stage_round, role),
     }
 
 

@@ -14,9 +14,9 @@ from sessions.feedback.note_templates import RATING_SCALE
 from sessions.feedback.selectors import feedback_form_rows, notes_context, scorecard_rows, sheet_view
 from sessions.live.pads import pad_view
 from sessions.models import InterviewerFeedback, InterviewSession, Note, NoteSheet, Round, RoundEvent, RoundQuestion, Scorecard, Submission
-from sessions.runs.own_cases import MAX_CASES
 from sessions.paired.services import display_name
 from sessions.rounds.score_header import score_header
+from sessions.runs.own_cases import MAX_CASES
 
 
 # How often each page's live region asks whether anything changed (milliseconds).
