@@ -25,15 +25,31 @@ def open_as(browser, live_server, user):
     errors = []
     page = pages.open_as(browser, live_server, user, errors)
     page.errors = errors
-    page.gets, page.pushes = [], []
+    page.gets, page.pushes, page.sockets = [], [], []  # sockets: frames received by each, newest last
     page.on("request", lambda request: page.gets.append((time.monotonic(), request.url))
             if request.method == "GET" else None)
-    page.on("websocket", lambda socket: socket.on("framereceived", lambda _: page.pushes.append(time.monotonic())))
+
+    def watch(socket):
+        page.sockets.append(0)
+        index = len(page.sockets) - 1
+
+        def received(_):
+            page.pushes.append(time.monotonic())
+            page.sockets[index] += 1
+
+        socket.on("framereceived", received)
+
+    page.on("websocket", watch)
     return page
 
 
 def connected(page):
+    """The socket is open and its "hello" has been answered: the one fetch it asks for is done."""
     expect(page.locator("[data-live-state=connected]")).to_be_attached()
+    deadline = time.monotonic() + 5
+    while not (page.sockets and page.sockets[-1]) and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    page.wait_for_load_state("networkidle")
 
 
 def polled_since(page, moment):
