@@ -5,6 +5,7 @@ a deployment's environment stops the process at start-up instead of silently
 falling back to a default.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -65,6 +66,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json_list(name: str) -> list[dict]:
+    """A JSON list of objects (WebRTC's ICE servers), checked here so a typo fails at start, not in a call."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return []
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a JSON list, got {raw[:80]!r}") from None
+    if not isinstance(value, list) or not all(isinstance(item, dict) and item.get("urls") for item in value):
+        raise ImproperlyConfigured(f'{name} must be a JSON list of objects with "urls", got {raw[:80]!r}')
+    return value
 
 
 def database_from_url(url: str, *, base_dir: Path) -> dict:

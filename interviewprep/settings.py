@@ -16,6 +16,7 @@ from interviewprep.env import (
     env_bool,
     env_float,
     env_int,
+    env_json_list,
     env_list,
     env_str,
     secret_key_from,
@@ -138,12 +139,33 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # serves straight from static/ through the finders.
 STATIC_ROOT = env_str("STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
-if STATIC_ROOT:
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Collected files get content hashes in their names, so WhiteNoise can cache them for ever.
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_ROOT
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Recordings of calls and spoken answers (sessions/calls/). Never served straight from the storage:
+    # every byte goes out through a view that checks who is asking.
+    "recordings": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                   "OPTIONS": {"location": str(VAR_DIR / "recordings"), "base_url": None,
+                               "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}},
+}
+if env_str("RECORDINGS_STORAGE") == "s3":
+    # Any S3-compatible store through django-storages; credentials come from the environment as boto3
+    # reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never from this file.
+    STORAGES["recordings"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env_str("RECORDINGS_S3_BUCKET"),
+        "endpoint_url": env_str("RECORDINGS_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("RECORDINGS_S3_REGION") or None,
+        "location": env_str("RECORDINGS_S3_PREFIX", "recordings"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }}
+    if not STORAGES["recordings"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("RECORDINGS_STORAGE=s3 needs RECORDINGS_S3_BUCKET")
+elif env_str("RECORDINGS_STORAGE") not in ("", "local"):
+    raise ImproperlyConfigured("RECORDINGS_STORAGE must be 'local' (the default) or 's3'")
 
 # Cookies and transport. Production turns these on through the environment.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -177,6 +199,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # Recordings play from blob: URLs (static/js/recordings.js fetches the whole file so it can seek).
+        "media-src": [SELF, "blob:"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -242,6 +266,7 @@ else:
 CELERY_BEAT_SCHEDULE = {
     "recover-submissions": {"task": "sessions.tasks.recover_submissions", "schedule": 10.0},
     "close-expired-rounds": {"task": "sessions.tasks.close_expired_rounds", "schedule": 30.0},
+    "purge-old-recordings": {"task": "sessions.tasks.purge_old_recordings", "schedule": 3600.0},
 }
 
 # Limits for code runs (per test). The sandbox enforces them; these are the defaults
@@ -265,6 +290,20 @@ PACK_VERIFY_REFERENCE = env_bool("PACK_VERIFY_REFERENCE", True)
 HEALTH_TOKEN = env_str("HEALTH_TOKEN")
 # A mentor's share link stops working this many days after it was made.
 SHARE_LINK_DAYS = env_int("SHARE_LINK_DAYS", 30, minimum=1)
+
+# Calls and recordings (sessions/calls/). ICE servers for WebRTC as JSON, the browser's RTCIceServer list,
+# e.g. [{"urls": "stun:stun.example.org:3478"}, {"urls": "turn:turn.example.org:3478", "username": "u",
+# "credential": "p"}]. None are needed on one machine or one LAN; across the internet a TURN server
+# relays the calls that cannot connect directly (docker-compose.yml has a coturn service, profile `call`).
+WEBRTC_ICE_SERVERS = env_json_list("WEBRTC_ICE_SERVERS")
+# Recordings per user (bytes, all rounds together): past it, recording stops with a message.
+RECORDING_QUOTA_BYTES = env_int("RECORDING_QUOTA_BYTES", 500 * 1024 * 1024, minimum=1024 * 1024)
+# A chunk is 2 s of audio (about 8 KB at the recorder's 32 kbit/s); this allows 10 s at a far higher rate.
+RECORDING_CHUNK_MAX_BYTES = env_int("RECORDING_CHUNK_MAX_BYTES", 512 * 1024, minimum=16 * 1024)
+# Recordings longer than this stop: a forgotten recorder cannot fill the quota in one go.
+RECORDING_MAX_SECONDS = env_int("RECORDING_MAX_SECONDS", 2 * 3600, minimum=60)
+# Recordings older than this many days are deleted by the daily sweep (0 keeps them until their owner deletes them).
+RECORDING_RETENTION_DAYS = env_int("RECORDING_RETENTION_DAYS", 180, minimum=0)
 
 # Request sizes. Every body past MAX_REQUEST_BODY_BYTES is refused (413) from its Content-Length
 # before it is read; the data import page takes a 10 MB export file, so it gets more.

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from questions.access import is_guest, live_candidate_question_ids
-from sessions.models import Guest, InterviewSession, ReviewCard, Round, RoundEvent, RoundQuestion, Submission
+from sessions.models import Guest, InterviewSession, Recording, ReviewCard, Round, RoundEvent, RoundQuestion, Submission
 
 
 class Role(enum.StrEnum):
@@ -135,6 +135,20 @@ def get_submission_for_user(user, submission_id: int) -> Submission:
     if submission.user_id != user.pk:
         raise Http404("No such run.")
     return submission
+
+
+def get_recording_for_user(user, recording_id: int, *, own: bool = False) -> Recording:
+    """A recording is heard by the people in its round (a solo round's owner, both people of a paired
+    round) and by nobody else (404). Only its owner, whose voice it is, sends its chunks, finishes or
+    deletes it (`own`): their partner gets 403. `recording.round.role` is the user's role in the round."""
+    recording = get_object_or_404(Recording.objects.select_related("round__session"), pk=recording_id)
+    role = round_role(user, recording.round)
+    if role is None:
+        raise Http404("No such recording.")
+    if own and recording.owner_id != user.pk:
+        raise PermissionDenied("Only the person whose voice it is can change or delete a recording.")
+    recording.round.role = role
+    return recording
 
 
 def get_card_for_user(user, card_id: int) -> ReviewCard:

@@ -13,6 +13,7 @@ class InterviewSessionsConfig(AppConfig):
         from questions.access import register_guest_rule, register_live_candidate_rule
         from questions.selectors import register_marks_rule
         from sessions import signals  # noqa: F401  (connects the worker start-up hook)
+        from sessions.calls import signals as call_signals  # noqa: F401  (a recording's files go with its rows)
         from sessions.access import guest_rule, live_candidate_rule
         from sessions.review.marks import question_marks
 

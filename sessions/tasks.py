@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.exceptions import Reject
 from django.db import InterfaceError, OperationalError
 
+from sessions.calls.recordings import recordings_finish_stale, recordings_purge
 from sessions.rounds.clock import rounds_close_expired
 from sessions.runs import liveness, worker_sandbox
 from sessions.runs.submissions import RUN_TASK, submission_execute, submissions_recover
@@ -53,3 +54,10 @@ def recover_submissions(self) -> None:
 def close_expired_rounds() -> None:
     """Periodic sweep (celery beat): close rounds whose time ran out while no page was open."""
     rounds_close_expired()
+
+
+@shared_task
+def purge_old_recordings() -> None:
+    """Periodic sweep (celery beat): finish recordings whose browser went away; delete those past retention."""
+    recordings_finish_stale()
+    recordings_purge()

@@ -2,7 +2,7 @@ from django.urls import path
 
 from sessions.views import exports as export_views
 from sessions.views import history as history_views
-from sessions.views import notes, paired, review, reviews, rounds, whiteboard
+from sessions.views import notes, paired, recordings, review, reviews, rounds, whiteboard
 
 ROUND = "practice/rounds/<int:round_id>/"
 QUESTION = ROUND + "q/<int:number>/"
@@ -36,6 +36,16 @@ urlpatterns = [
     path("practice/join/<str:token>/", paired.join, name="join"),
     path(ROUND + "live/", paired.round_live, name="round_live"),
     path(ROUND + "swap/", paired.round_swap, name="round_swap"),
+    # Calls and recordings
+    path(ROUND + "call/consent/", recordings.call_consent, name="call_consent"),
+    path(ROUND + "recordings/", recordings.recording_start, name="recording_start"),
+    path(QUESTION + "spoken/", recordings.spoken_answers, name="spoken_answers"),
+    path("practice/recordings/<int:recording_id>/chunks/<int:seq>/", recordings.recording_chunk, name="recording_chunk"),
+    path("practice/recordings/<int:recording_id>/finish/", recordings.recording_finish, name="recording_finish"),
+    path("practice/recordings/<int:recording_id>/audio/", recordings.recording_audio, name="recording_audio"),
+    path("practice/recordings/<int:recording_id>/delete/", recordings.recording_delete, name="recording_delete"),
+    path("shared/<str:token>/recordings/<int:recording_id>/audio/", recordings.shared_recording_audio,
+         name="shared_recording_audio"),
     # Notes and scorecards
     path(ROUND + "notes/", notes.note_save, name="note_save"),
     path(ROUND + "notes/tag/", notes.note_tag, name="note_tag"),

@@ -15,6 +15,11 @@ os.environ.setdefault("CHANNEL_LAYER_PREFIX", f"interviewprep-test-{uuid.uuid4()
 
 from interviewprep.settings import *  # noqa: E402,F403
 
+import tempfile  # noqa: E402
+
+# Recordings go to a folder of this run's own, never to var/ of the checkout.
+STORAGES["recordings"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="interviewprep-test-recordings-")  # noqa: F405
+
 # Hashing passwords slowly protects real accounts; tests create many.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

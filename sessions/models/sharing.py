@@ -21,6 +21,9 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
+    # The creator's own recordings (their voice only, never their partner's) play on the shared page only if
+    # they ticked this when making the link.
+    include_recordings = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -21,6 +21,7 @@ from interviewprep.markdown import render_markdown
 from questions.access import live_candidate_question_ids
 from questions.models import Question, StageRubricItem
 from sessions.access import ANSWERING, Role, Visibility, round_role, round_visibility
+from sessions.calls.playback import HeardRecordings
 from sessions.feedback.note_templates import RATING_SCALE
 from sessions.feedback import scorecards
 from sessions.feedback.selectors import sheet_view
@@ -151,8 +152,9 @@ def _mark_given(round_question: RoundQuestion, visible: Visibility) -> None:
 # ---------------------------------------------------------------- the replay of one round
 
 
-def round_replay(stage_round: Round, role: Role, *, user=None) -> dict:
-    """The whole timeline of one round as `user` (None: a share link's mentor) in `role` may see it, for JSON."""
+def round_replay(stage_round: Round, role: Role, *, user=None, hear: HeardRecordings | None = None) -> dict:
+    """The whole timeline of one round as `user` (None: a share link's mentor) in `role` may see it, for JSON.
+    `hear`: which recordings play in it (sessions/calls/playback.py); None, every one of the round's."""
     now = timezone.now()
     events = list(RoundEvent.objects.filter(round=stage_round))
     all_questions = list(
@@ -185,6 +187,7 @@ def round_replay(stage_round: Round, role: Role, *, user=None) -> dict:
         events=_event_rows(events, by_id, imported=stage_round.session.is_imported),
         notes=_note_rows(notes),
         has_coding=any(rq.question.kind == Question.Kind.CODING for rq in questions),
+        recordings=(hear or HeardRecordings()).replay_rows(stage_round, shown=set(by_id)),
     )
     replay = timeline.to_dict()
     colour_snapshots(replay["entries"], {rq.pk: rq.language for rq in questions
@@ -217,7 +220,8 @@ def _visible_notes_filter(rounds: list[Round]) -> Q | None:
     return query
 
 
-def session_review(session: InterviewSession, *, user=None, shared_by: int | None = None) -> dict:
+def session_review(session: InterviewSession, *, user=None, shared_by: int | None = None,
+                   hear: HeardRecordings | None = None) -> dict:
     """Everything the review page shows, for a participant (`user`) or a share link made by `shared_by`.
 
     A participant sees each round they hold a role in, as that role; a share link shows the
@@ -273,9 +277,14 @@ def session_review(session: InterviewSession, *, user=None, shared_by: int | Non
         for sheet in NoteSheet.objects.filter(visible_filter):
             sheets[sheet.round_id][sheet.round_question_id] = sheet
 
+    recordings = (hear or HeardRecordings()).by_round(round_ids, user_id=None if user is None else user.pk)
     for stage_round in rounds:
         # A live round's candidate: only the questions put on screen so far.
         shown = [rq for rq in all_questions[stage_round.pk] if stage_round.visibility.shows(rq)]
+        heard = recordings.get(stage_round.pk, [])
+        for rq in shown:
+            rq.heard_recordings = [r for r in heard if r.question_id == rq.pk]
+        stage_round.heard_recordings = [r for r in heard if r.question_id not in {rq.pk for rq in shown}]
         _round_review(stage_round, shown, stage_rubric[stage_round.stage_id],
                       events[stage_round.pk], edits, notes[stage_round.pk], sheets[stage_round.pk], now)
     return {

@@ -28,10 +28,11 @@ per-phase times, each flagged when it overran its share of the round (`PHASE_SHA
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-# Re-exported: the replay's callers and tests take the diff from here with the rest of the timeline.
+# Re-exported: the replay's callers and tests take the diff and the phases from here with the rest of the timeline.
 from sessions.review.line_diff import line_diff
+from sessions.review.phases import PHASE_SHARES, Phase, phase_timing
 
 # A stretch with no entry longer than this plays as this long (seconds).
 IDLE_SECONDS = 5.0
@@ -96,6 +97,19 @@ class NoteRow:
     round_question_id: int | None = None
 
 
+@dataclass(frozen=True)
+class RecordingRow:
+    """A recording the viewer may hear (sessions/calls/playback.py picks them): its audio is `url`."""
+
+    id: int
+    kind: str  # "call" or "answer"
+    owner: str  # whose voice
+    started_at: datetime
+    duration: float  # seconds of audio
+    url: str
+    round_question_id: int | None = None
+
+
 # ---------------------------------------------------------------- timeline out
 
 
@@ -107,6 +121,8 @@ KIND_RANK = {
     "reveal_constraint": 4, "reveal_hint": 4, "reveal_answer": 4,
     "snapshot": 5, "run": 6, "result": 7, "grade": 8, "note": 9,
     "pause": 10, "resume": 10.5, "end": 11, "time_up": 11, "release": 12,
+    # A recording's start comes before anything said at the same moment; its end after everything.
+    "recording": 1, "recording_end": 13,
 }
 
 
@@ -128,20 +144,6 @@ class Entry:
                 "question": self.question, "label": self.label, **self.data}
 
 
-@dataclass(frozen=True)
-class Phase:
-    key: str
-    label: str
-    seconds: float | None  # None: it never happened
-    limit_seconds: float | None  # None: this stage kind sets no share for it
-    share: float | None
-    flagged: bool
-
-    @property
-    def reached(self) -> bool:
-        return self.seconds is not None
-
-
 @dataclass
 class Timeline:
     entries: list[Entry]
@@ -149,6 +151,7 @@ class Timeline:
     play_end: float
     skipped: list[tuple[float, float]]  # idle stretches compressed for playback, as real offsets
     phases: list[Phase]
+    recordings: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -158,6 +161,7 @@ class Timeline:
             "skipped": [[round(a, 2), round(b, 2)] for a, b in self.skipped],
             "entries": [entry.to_dict() for entry in self.entries],
             "phases": [asdict(phase) for phase in self.phases],
+            "recordings": self.recordings,
         }
 
 
@@ -193,106 +197,59 @@ def clock_offset(when: datetime | None, *, clock: RoundClock, pauses: list[tuple
     return min(max(0.0, seconds), clock.elapsed_seconds)
 
 
-# ---------------------------------------------------------------- per-phase timing
+def audio_segments(recording: RecordingRow, *, clock: RoundClock,
+                   pauses: list[tuple[datetime, datetime | None]]) -> list[tuple[float, float, float]]:
+    """Where a recording's audio sits on the round's clock: (offset, audio start, length) pieces.
 
-
-@dataclass(frozen=True)
-class PhaseShares:
-    """The most of a round's planned length each phase should take, as a fraction (None: not judged)."""
-
-    first_keystroke: float | None
-    first_run: float | None
-    first_pass: float | None
-    after_last_change: float | None
-
-
-# What each stage kind's guidance suggests, as shares of the round (duration, added time included):
-# - coding: understand and plan, then write (first keystroke within 15%); run something by half
-#   time; a passing submit with 15% left to test and discuss; and no more than 15% after the last
-#   edit (a long tail of no changes is time not spent testing or improving);
-# - ML knowledge (concept answers): start writing within 10%; at most 20% idle at the end;
-# - ML design and system design: clarify requirements for up to 20% before writing; 15% tail;
-# - behavioural, people and culture, technical management, recruiter: stories start within 10%;
-#   a quarter of the round may go to the interviewer's follow-ups and questions at the end.
-PHASE_SHARES = {
-    "coding": PhaseShares(first_keystroke=0.15, first_run=0.50, first_pass=0.85, after_last_change=0.15),
-    "ml_knowledge": PhaseShares(first_keystroke=0.10, first_run=None, first_pass=None, after_last_change=0.20),
-    "ml_design": PhaseShares(first_keystroke=0.20, first_run=None, first_pass=None, after_last_change=0.15),
-    "system_design": PhaseShares(first_keystroke=0.20, first_run=None, first_pass=None, after_last_change=0.15),
-    "behavioral": PhaseShares(first_keystroke=0.10, first_run=None, first_pass=None, after_last_change=0.25),
-    "technical_management": PhaseShares(first_keystroke=0.10, first_run=None, first_pass=None, after_last_change=0.25),
-    "recruiter": PhaseShares(first_keystroke=0.10, first_run=None, first_pass=None, after_last_change=0.30),
-}
-DEFAULT_SHARES = PhaseShares(first_keystroke=0.15, first_run=None, first_pass=None, after_last_change=0.20)
-# Any round with a coding question is judged on runs, whatever its stage (a coding share applies).
-CODING_SHARES = PHASE_SHARES["coding"]
-
-PHASE_LABELS = {
-    "first_keystroke": "Time to first keystroke",
-    "first_run": "Time to first run",
-    "first_pass": "Time to first passing submit",
-    "after_last_change": "Time after the last change",
-}
-
-
-def phase_timing(
-    *,
-    stage_kind: str,
-    duration_seconds: float,
-    elapsed_seconds: float,
-    first_change: float | None,
-    last_change: float | None,
-    first_run: float | None,
-    first_pass: float | None,
-    has_coding: bool,
-) -> list[Phase]:
-    """Per-phase times of a round, flagged when over the stage's share.
-
-    A phase that never happened counts as lasting the whole time used, so a round that ran past
-    a phase's limit without reaching it is flagged too. Run phases apply only to rounds with a
-    coding question; the time after the last change only once something was written.
-    """
-    shares = PHASE_SHARES.get(stage_kind, DEFAULT_SHARES)
-    measured = {
-        "first_keystroke": first_change,
-        "first_run": first_run,
-        "first_pass": first_pass,
-        "after_last_change": None if last_change is None else max(0.0, elapsed_seconds - last_change),
-    }
-    phases = []
-    for key, label in PHASE_LABELS.items():
-        if key in ("first_run", "first_pass"):
-            if not has_coding:
-                continue
-            share = getattr(shares, key) if getattr(shares, key) is not None else getattr(CODING_SHARES, key)
-        else:
-            share = getattr(shares, key)
-        seconds = measured[key]
-        if key == "after_last_change" and seconds is None:
+    Audio runs on wall time; the round's clock stands still while the round is paused, so what was
+    said during a pause has no place on the clock and the replay skips it (the review's list plays
+    the whole recording)."""
+    start = recording.started_at
+    end = start + timedelta(seconds=recording.duration)
+    pieces, cursor = [], start
+    for paused_at, resumed_at in pauses:
+        stop = resumed_at or end
+        if stop <= cursor or paused_at >= end:
             continue
-        limit = share * duration_seconds if share is not None else None
-        spent = seconds if seconds is not None else elapsed_seconds
-        flagged = limit is not None and spent > limit
-        phases.append(Phase(key, label, seconds, limit, share, flagged))
-    return phases
+        if paused_at > cursor:
+            pieces.append((cursor, paused_at))
+        cursor = max(cursor, stop)
+    if cursor < end:
+        pieces.append((cursor, end))
+    segments = []
+    for begin, finish in pieces:
+        offset = clock_offset(begin, clock=clock, pauses=pauses)
+        if offset is None:
+            continue
+        segments.append((round(offset, 3), round((begin - start).total_seconds(), 3),
+                         round((finish - begin).total_seconds(), 3)))
+    return segments
 
 
 # ---------------------------------------------------------------- the timeline
 
 
-def playback(entries: list[Entry], end_offset: float) -> tuple[float, list[tuple[float, float]]]:
-    """Set each entry's `play` time, compressing idle stretches; returns (playback length, skipped stretches)."""
+def playback(entries: list[Entry], end_offset: float,
+             audible: list[tuple[float, float]] = ()) -> tuple[float, list[tuple[float, float]]]:
+    """Set each entry's `play` time, compressing idle stretches; returns (playback length, skipped stretches).
+
+    Stretches inside `audible` (offsets where a recording plays) are never compressed: the audio plays
+    in real time. The caller puts an entry at each end of every such stretch, so a gap between two
+    entries lies wholly inside one or wholly outside all."""
+    def heard(start: float, stop: float) -> bool:
+        return any(a <= start + 1e-6 and stop <= b + 1e-6 for a, b in audible)
+
     play, previous, skipped = 0.0, 0.0, []
     for entry in entries:
         gap = max(0.0, entry.offset - previous)
-        if gap > IDLE_SECONDS:
+        if gap > IDLE_SECONDS and not heard(previous, entry.offset):
             skipped.append((previous, entry.offset))
             gap = IDLE_SECONDS
         play += gap
         entry.play = play
         previous = max(previous, entry.offset)
     tail = max(0.0, end_offset - previous)
-    if tail > IDLE_SECONDS:
+    if tail > IDLE_SECONDS and not heard(previous, end_offset):
         skipped.append((previous, end_offset))
         tail = IDLE_SECONDS
     return play + tail, skipped
@@ -306,8 +263,10 @@ def build_timeline(
     events: list[EventRow],
     notes: list[NoteRow],
     has_coding: bool,
+    recordings: list[RecordingRow] = (),
 ) -> Timeline:
-    """One ordered timeline of a round, with playback times, line diffs and per-phase timing."""
+    """One ordered timeline of a round, with playback times, line diffs, per-phase timing and the
+    recordings placed on its clock."""
     entries: list[Entry] = []
     previous: dict[tuple[int, str], str] = {}
     for snapshot in sorted(snapshots, key=lambda s: (s.offset, s.id)):
@@ -350,13 +309,30 @@ def build_timeline(
         entries.append(Entry("note", note.offset, note.id, note.round_question_id, "Note",
                              data={"html": note.body_html, "tags": [list(tag) for tag in note.tags]}))
 
+    placed, audible = [], []
+    for recording in sorted(recordings, key=lambda r: (r.started_at, r.id)):
+        segments = audio_segments(recording, clock=clock, pauses=pauses)
+        if not segments:
+            continue
+        start, end = segments[0][0], max(offset + length for offset, _, length in segments)
+        audible.append((start, end))
+        what = "answer aloud" if recording.kind == "answer" else "call"
+        about = {"recording": recording.id, "owner": recording.owner}
+        entries.append(Entry("recording", start, recording.id, recording.round_question_id,
+                             f"Recording starts: {recording.owner} ({what})", data=about))
+        entries.append(Entry("recording_end", end, recording.id, recording.round_question_id,
+                             f"Recording ends: {recording.owner}", data=about))
+        placed.append({"id": recording.id, "kind": recording.kind, "owner": recording.owner, "url": recording.url,
+                       "question": recording.round_question_id, "offset": start, "end": end,
+                       "duration": recording.duration, "segments": [list(s) for s in segments]})
+
     entries.sort(key=Entry.sort_key)
     end_offset = max([clock.elapsed_seconds, *(entry.offset for entry in entries)])
-    play_end, skipped = playback(entries, end_offset)
+    play_end, skipped = playback(entries, end_offset, audible)
     changes = [s.offset for s in snapshots]
     phases = [] if clock.started_at is None else phase_timing(
         stage_kind=clock.stage_kind, duration_seconds=clock.duration_seconds, elapsed_seconds=clock.elapsed_seconds,
         first_change=min(changes, default=None), last_change=max(changes, default=None),
         first_run=first_run, first_pass=first_pass, has_coding=has_coding,
     )
-    return Timeline(entries, end_offset, play_end, skipped, phases)
+    return Timeline(entries, end_offset, play_end, skipped, phases, placed)

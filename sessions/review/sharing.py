@@ -36,8 +36,10 @@ def may_share(session: InterviewSession, user) -> bool:
     return Round.objects.filter(session=session, **shared_rounds_filter(session, user.pk)).exists()
 
 
-def share_create(*, session: InterviewSession, user, now: datetime | None = None) -> tuple[ShareLink, str]:
+def share_create(*, session: InterviewSession, user, include_recordings: bool = False,
+                 now: datetime | None = None) -> tuple[ShareLink, str]:
     """A fresh link to the user's practice in this session; their earlier link stops working.
+    With `include_recordings`, it plays the user's own recordings (never their partner's voice).
 
     Returns (link, token); the token is not stored and cannot be shown again.
     Raises PermissionDenied when the user was never the candidate in this session.
@@ -50,7 +52,7 @@ def share_create(*, session: InterviewSession, user, now: datetime | None = None
         share_revoke(session=session, user=user, now=now)
         link = ShareLink.objects.create(
             session=session, created_by=user, token_hash=hashed,
-            expires_at=now + timedelta(days=settings.SHARE_LINK_DAYS),
+            expires_at=now + timedelta(days=settings.SHARE_LINK_DAYS), include_recordings=include_recordings,
         )
     return link, token
 

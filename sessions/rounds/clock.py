@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 
+from sessions.calls.consent import consent_stop_on_finish
 from sessions.models import InterviewSession, Round, RoundEvent, RoundQuestion
 from sessions.rounds.constraints import deliver_scheduled_constraints
 from sessions.rounds.events import record_event
@@ -137,6 +138,7 @@ def _finish(round: Round, *, now: datetime, reason: str) -> None:
         kind = RoundEvent.Kind.TIME_UP if reason == Round.EndReason.TIME_UP else RoundEvent.Kind.END
         record_event(round, kind, now)
         round_reviews_record(round)
+        consent_stop_on_finish(round)
 
 
 def _account_current(round: Round, now: datetime) -> None:

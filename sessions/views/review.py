@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from sessions.access import Role, get_round_for_user, get_session_for_user
+from sessions.calls.playback import HeardRecordings
 from sessions.models import Round
 from sessions.review import sharing
 from sessions.review.page import round_replay as round_replay_data
@@ -57,7 +58,8 @@ def round_replay(request, round_id: int):
 def share_create(request, session_id: int):
     """A new read-only link for a mentor; the token is shown in this response only."""
     session = get_session_for_user(request.user, session_id)
-    link, token = sharing.share_create(session=session, user=request.user)  # PermissionDenied -> 403
+    link, token = sharing.share_create(session=session, user=request.user,  # PermissionDenied -> 403
+                                       include_recordings=request.POST.get("include_recordings") == "on")
     share_url = request.build_absolute_uri(reverse("shared_review", args=[token]))
     return _review_page(request, session, share_url=share_url, share_expires=link.expires_at)
 
@@ -80,7 +82,7 @@ def shared_review(request, token: str):
         if sharing.share_expired(token=token):
             return render(request, SHARE_EXPIRED, {"days": settings.SHARE_LINK_DAYS}, status=410)
         return render(request, SHARE_INVALID, status=404)
-    context = session_review_data(link.session, shared_by=link.created_by_id)
+    context = session_review_data(link.session, shared_by=link.created_by_id, hear=HeardRecordings.for_link(link, token))
     return render(request, "sessions/shared_review.html", {**context, "token": token})
 
 
@@ -98,4 +100,4 @@ def shared_replay(request, token: str, round_id: int):
     )
     if stage_round is None:
         raise Http404("No such round.")
-    return JsonResponse(round_replay_data(stage_round, Role.CANDIDATE))
+    return JsonResponse(round_replay_data(stage_round, Role.CANDIDATE, hear=HeardRecordings.for_link(link, token)))

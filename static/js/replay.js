@@ -80,7 +80,74 @@
     this.shownEntry = null;
     this.board = root.querySelector(".replay-board");
     this.shownBoard = null;
+    this.sound = root.querySelector(".replay-sound");
+    this.tracks = [];
   }
+
+  // ------------------------------------------------------------ recordings, in step with the timeline
+  // Each recording plays from a blob: URL, so the browser holds the whole file and can seek in it (the
+  // WebM a MediaRecorder writes has no index). `segments` place its audio on the round's clock:
+  // [offset, audio start, length] (sessions/review/replay.py audio_segments).
+
+  const DRIFT_SECONDS = 0.35;
+
+  function audioAt(recording, offset) {
+    for (const [start, audio, length] of recording.segments) {
+      if (offset >= start - 1e-6 && offset < start + length) return audio + (offset - start);
+    }
+    return null;
+  }
+
+  Player.prototype.loadSound = function () {
+    const recordings = this.data.recordings || [];
+    if (!recordings.length) return;
+    this.sound.hidden = false;
+    this.sound.textContent = `Loading ${recordings.length} recording${recordings.length === 1 ? "" : "s"}…`;
+    let ready = 0;
+    this.tracks = recordings.map((recording) => {
+      const audio = new Audio();
+      audio.preload = "auto";
+      const track = { recording, audio, ready: false };
+      fetch(recording.url, { credentials: "same-origin" })
+        .then((response) => { if (!response.ok) throw new Error(response.status); return response.blob(); })
+        .then((blob) => {
+          audio.src = URL.createObjectURL(blob);
+          track.ready = true;
+          ready += 1;
+          this.sound.textContent = `${ready} of ${recordings.length} recording${recordings.length === 1 ? "" : "s"} ready: they play with the replay.`;
+          this.syncSound(true);
+        })
+        .catch(() => { this.sound.textContent = "A recording could not be loaded."; });
+      return track;
+    });
+  };
+
+  // Put every recording where the timeline is: playing while the replay plays inside it, paused elsewhere.
+  Player.prototype.syncSound = function (force) {
+    if (!this.tracks.length) return;
+    const offset = offsetAt(this.data, this.position);
+    const speed = Number(this.speed.value) || 1;
+    const playing = [];
+    this.tracks.forEach((track) => {
+      if (!track.ready) return;
+      const audio = track.audio, at = audioAt(track.recording, offset);
+      if (at === null) {
+        if (!audio.paused) audio.pause();
+        return;
+      }
+      if (force || Math.abs(audio.currentTime - at) > DRIFT_SECONDS * speed) audio.currentTime = at;
+      audio.playbackRate = speed;
+      if (this.playing) {
+        playing.push(track.recording.owner);
+        if (audio.paused) audio.play().catch(() => {});
+      } else if (!audio.paused) {
+        audio.pause();
+      }
+    });
+    if (this.playing) {
+      this.sound.textContent = playing.length ? `Playing: ${playing.join(", ")}` : "No recording at this moment.";
+    }
+  };
 
   Player.prototype.load = function () {
     if (this.loaded) return;
@@ -97,6 +164,7 @@
 
   Player.prototype.start = function (data) {
     this.data = data;
+    window.InterviewPrepReplays = (window.InterviewPrepReplays || []).concat([this]);
     this.questions = new Map(data.questions.map((q) => [q.id, q]));
     rebuild(data.entries);
     this.scrubber.max = String(data.play_end);
@@ -111,6 +179,7 @@
     this.status.textContent = data.entries.length ? "" : "Nothing happened in this round yet.";
     this.player.hidden = false;
     this.seek(0);
+    this.loadSound();
   };
 
   // While focus is in this replay (outside its speed list): K plays or pauses, J and L jump to the
@@ -182,11 +251,12 @@
     this.moment.textContent = parts.join(" — ");
   };
 
-  Player.prototype.seek = function (play) {
+  Player.prototype.seek = function (play, fromClock) {
     const end = this.data.play_end;
     this.position = Math.min(Math.max(0, play), end);
     this.scrubber.value = String(this.position);
     this.render();
+    this.syncSound(!fromClock); // a seek moves the sound too; playback only corrects drift
   };
 
   Player.prototype.render = function () {
@@ -269,6 +339,7 @@
   Player.prototype.play = function () {
     if (this.position >= this.data.play_end) this.seek(0);
     this.playing = true;
+    this.syncSound(true);
     this.playButton.textContent = "Pause";
     this.playButton.setAttribute("aria-pressed", "true");
     let last = performance.now();
@@ -276,7 +347,7 @@
       if (!this.playing) return;
       const elapsed = (now - last) / 1000;
       last = now;
-      this.seek(this.position + elapsed * Number(this.speed.value));
+      this.seek(this.position + elapsed * Number(this.speed.value), true);
       if (this.position >= this.data.play_end) { this.pause(); return; }
       requestAnimationFrame(step);
     };
@@ -287,6 +358,7 @@
     this.playing = false;
     this.playButton.textContent = "Play";
     this.playButton.setAttribute("aria-pressed", "false");
+    this.tracks.forEach((track) => track.audio.pause());
   };
 
   function init() {

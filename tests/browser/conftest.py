@@ -14,7 +14,13 @@ CHROMIUM_ARGS = [
     # A page fulfilled through Playwright's request routing (the recording candidate of the paired tests)
     # has no address space, so Chromium's Local Network Access checks take it for a public site and
     # block its websockets to the loopback server. A page the server itself sends is not affected.
-    "--disable-features=LocalNetworkAccessChecks",
+    # WebRtcHideLocalIpsWithMdns: the call's two contexts connect over loopback with plain host candidates
+    # (an mDNS name for 127.0.0.1 may not resolve in this container).
+    "--disable-features=LocalNetworkAccessChecks,WebRtcHideLocalIpsWithMdns",
+    # The call and "Answer aloud" tests: a fake microphone and camera (a beeping tone and a test pattern), and
+    # no permission prompt; recordings play back in the replay without a gesture for every play().
+    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
 ]
 
 

@@ -43,7 +43,9 @@ from questions.models import (
     StageRubricItem,
     TestCase,
 )
-from sessions.access import questions_reached
+from sessions.access import Role, questions_reached
+from sessions.calls import consent as consent_services
+from sessions.calls import recordings as recording_services
 from sessions.feedback import notes as note_services
 from sessions.feedback.notes import scorecard_items
 from sessions.models import (
@@ -158,6 +160,7 @@ class World:
     card: ReviewCard  # the partner's review card for why-us, added by hand
     tokens: dict  # "valid", "revoked", "expired", "used", "unknown"
     released: dict  # round order -> scorecard released?
+    recording: int  # the partner's recording of round 1's call (both agreed)
 
     @property
     def round(self) -> Round:
@@ -199,6 +202,8 @@ class World:
             "token": self.tokens.get(variant, ""),
             "card_id": self.card.pk,
             "question_id": Question.objects.get(slug="sum-two").pk,
+            "recording_id": self.recording,
+            "seq": 1,  # the chunk after the one recorded
         }
         url = reverse(name, kwargs={key: values[key] for key in PATTERNS[name].pattern.converters})
         if name == "round_live":  # the poll, as a page rendered before the last change (or, fresh, after it)
@@ -235,6 +240,8 @@ class World:
             "scorecard": {"recommendation": "yes", "feedback": "Typed feedback."},
             "interviewer_feedback": {"rating_clarity": "4", "rating_pacing": "3", "rating_realism": "2", "comments": "Typed."},
             "whiteboard": BOARD_SCENE,
+            "call_consent": {"action": "agree"},
+            "recording_start": {"kind": "call", "mime": "audio/webm"},
         }.get(name, {})
 
 
@@ -245,8 +252,23 @@ def _split(raw_name: str) -> tuple[str, str]:
     return name, variant.rstrip("]")
 
 
-def _fresh(stage_round: Round) -> Round:
-    return Round.objects.select_related("session").get(pk=stage_round.pk)
+def _fresh(stage_round: Round, role: Role | None = None) -> Round:
+    fresh = Round.objects.select_related("session").get(pk=stage_round.pk)
+    fresh.role = role
+    return fresh
+
+
+RECORDED = b"\x1a\x45\xdf\xa3" + bytes(60)  # the start of a WebM stream
+
+
+def _recorded_call(first: Round, owner, partner) -> int:
+    """Both agree to record round 1's call; the partner's side has its first chunk."""
+    consent_services.recording_agree(round=_fresh(first, Role.INTERVIEWER), user=owner)
+    consent_services.recording_agree(round=_fresh(first, Role.CANDIDATE), user=partner)
+    recording = recording_services.recording_start(round=_fresh(first, Role.CANDIDATE), user=partner, kind="call",
+                                                   mime="audio/webm")
+    recording_services.chunk_append(recording=recording, seq=0, data=RECORDED, content_type="audio/webm", audio_ms=None)
+    return recording.pk
 
 
 def build_world(situation: str, owner, partner, outsider) -> World:
@@ -267,6 +289,7 @@ def build_world(situation: str, owner, partner, outsider) -> World:
     round_services.answer_save(round_question=on_screen["sum-two"], values={"code": code})
     round_services.answer_save(round_question=on_screen["bayes"], values={"answer": "Prior times likelihood."})
     submission = _judged_submit(partner, on_screen["sum-two"])
+    recording = _recorded_call(first, owner, partner)
     notes = {0: note_services.note_save(round=_fresh(first), author=owner, body="MARK-NOTE-1: went straight to code.")}
     note_services.scorecard_save(
         round=_fresh(first), interviewer=owner, ratings={key: "yes" for key, _ in scorecard_items(first)},
@@ -276,7 +299,7 @@ def build_world(situation: str, owner, partner, outsider) -> World:
     # The partner's share links (for a mentor): they were the candidate of round 1.
     _, tokens["share-revoked"] = sharing.share_create(session=session, user=partner)
     sharing.share_revoke(session=session, user=partner)
-    _, tokens["share"] = sharing.share_create(session=session, user=partner)
+    _, tokens["share"] = sharing.share_create(session=session, user=partner, include_recordings=True)
 
     if situation in ("ended", "swapped"):
         round_services.round_end(round=_fresh(first))
@@ -300,7 +323,7 @@ def build_world(situation: str, owner, partner, outsider) -> World:
     return World(
         situation=situation, owner=owner, partner=partner, outsider=outsider, session=session,
         first=_fresh(first), second=_fresh(second), notes={k: v.pk for k, v in notes.items()},
-        submission=submission, tokens=tokens, released=released, card=card,
+        submission=submission, tokens=tokens, released=released, card=card, recording=recording,
     )
 
 
@@ -409,6 +432,18 @@ LIVE = [
     ("scorecard", "GET", "302 404 403 200 200"),
     ("scorecard", "POST", "302 404 403 302 302"),
     ("interviewer_feedback", "POST", "302 404 409 403 403"),  # the candidate's, once the round is over
+    # The call: its two people only; a call records while both agree (they have); the audio is for the round's
+    # people, its chunks and deletion for the one whose voice it is (the partner, the candidate here).
+    ("call_consent", "GET", "302 404 200 200 200"),
+    ("call_consent", "POST", "302 404 200 200 200"),
+    ("recording_start", "POST", "302 404 201 201 201"),
+    ("spoken_answers", "GET", "302 404 403 403 403"),  # solo rounds only
+    ("recording_chunk", "POST", "302 404 200 403 403"),
+    ("recording_finish", "POST", "302 404 200 403 403"),
+    ("recording_audio", "GET", "302 404 200 200 200"),
+    ("recording_delete", "POST", "302 404 302 403 403"),
+    ("shared_recording_audio[share]", "GET", "200 200 200 200 200"),  # the link includes its creator's voice
+    ("shared_recording_audio[share-revoked]", "GET", "404 404 404 404 404"),
     # Looking back: history and progress list each person's own sessions (an outsider's list is empty).
     ("history", "GET", "302 200 200 200 200"),
     ("history", "HX-GET", "302 200 200 200 200"),
@@ -486,6 +521,15 @@ ENDED = [
     ("scorecard", "GET", "302 404 403 200 200"),
     ("scorecard", "POST", "302 404 403 409 409"),  # released feedback is final
     ("interviewer_feedback", "POST", "302 404 302 403 403"),
+    ("call_consent", "GET", "302 404 200 200 200"),
+    ("call_consent", "POST", "302 404 409 409 409"),  # the round is over: nothing to record
+    ("recording_start", "POST", "302 404 409 409 409"),
+    ("spoken_answers", "GET", "302 404 403 403 403"),
+    ("recording_chunk", "POST", "302 404 200 403 403"),  # the last seconds may arrive after the end
+    ("recording_finish", "POST", "302 404 200 403 403"),
+    ("recording_audio", "GET", "302 404 200 200 200"),
+    ("recording_delete", "POST", "302 404 302 403 403"),
+    ("shared_recording_audio[share]", "GET", "200 200 200 200 200"),
     ("session_review", "GET", "302 404 200 200 200"),
     ("round_replay", "GET", "302 404 200 200 200"),
     ("shared_review[share]", "GET", "200 200 200 200 200"),  # the released feedback, as the candidate sees it
@@ -546,6 +590,16 @@ SWAPPED = [
     ("scorecard", "GET", "302 404 403 200 403"),
     ("scorecard", "POST", "302 404 403 302 403"),
     ("interviewer_feedback", "POST", "302 404 409 403 409"),  # round 2 is still running
+    ("call_consent", "GET", "302 404 200 200 200"),
+    ("call_consent", "POST", "302 404 200 200 200"),
+    ("recording_start", "POST", "302 404 409 409 409"),  # nobody agreed to record round 2
+    ("spoken_answers", "GET", "302 404 403 403 403"),
+    # Round 1's recording is still the partner's, who interviews now.
+    ("recording_chunk", "POST", "302 404 403 200 403"),
+    ("recording_finish", "POST", "302 404 403 200 403"),
+    ("recording_audio", "GET", "302 404 200 200 200"),
+    ("recording_delete", "POST", "302 404 403 302 403"),
+    ("shared_recording_audio[share]", "GET", "200 200 200 200 200"),
     ("session_review", "GET", "302 404 200 200 200"),
     ("round_replay", "GET", "302 404 200 200 200"),
     ("share_create", "POST", "302 404 200 200 200"),  # each answered a round by now
@@ -570,7 +624,8 @@ def _wrong_methods() -> list[tuple[str, str, str]]:
     for name, methods in sorted(accepted.items()):
         wrong = "PUT" if methods == {"GET", "POST"} else ({"GET", "POST"} - methods).pop()
         open_to_all = {"join": "join[valid]", "shared_review": "shared_review[share]",
-                       "shared_replay": "shared_replay[share]"}
+                       "shared_replay": "shared_replay[share]",
+                       "shared_recording_audio": "shared_recording_audio[share]"}
         rows.append((open_to_all.get(name, name), wrong, "405 405 405 405 405" if name in open_to_all
                      else "302 405 405 405 405"))
     return rows
@@ -592,7 +647,9 @@ def _send(world: World, actor: str, raw_name: str, method: str):
     with transaction.atomic():
         if world.user(actor) is not None:
             client.force_login(world.user(actor))
-        if verb == "POST" and raw_name == "whiteboard":
+        if verb == "POST" and raw_name == "recording_chunk":
+            response = client.post(url, RECORDED[4:], content_type="audio/webm", headers=headers)
+        elif verb == "POST" and raw_name == "whiteboard":
             response = client.post(url, json.dumps(world.data(raw_name)), content_type="application/json",
                                    headers=headers)
         elif verb == "POST":
@@ -604,7 +661,7 @@ def _send(world: World, actor: str, raw_name: str, method: str):
 
 
 def _leaks(world: World, actor: str, response, raw_name: str = "") -> list[str]:
-    body = response.content.decode()
+    body = (b"".join(response.streaming_content) if response.streaming else response.content).decode(errors="replace")
     shared = raw_name.startswith("shared_")
     return [m.text for m in MARKERS if m.text in body and not world.may_see(world.user(actor), m, shared=shared)]
 

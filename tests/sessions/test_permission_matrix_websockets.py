@@ -88,3 +88,40 @@ def test_every_actor_opens_only_the_sockets_of_its_round_and_hears_no_marker(min
     assert heard, "the sockets carried nothing: the check would prove nothing"
     text = "\n".join(frame.decode("utf-8", "replace") if isinstance(frame, bytes) else frame for frame in heard)
     assert [m for m in [marker.text for marker in MARKERS] + ["MARK-NOTE-LIVE"] if m in text] == []
+
+
+@pytest.mark.parametrize("situation", ["live", "ended", "swapped"])
+def test_only_the_rounds_two_people_join_its_call_and_only_while_it_runs(mini_pack, owner, partner, outsider,
+                                                                         situation):
+    world = build_world(situation, owner, partner, outsider)
+    path = f"/ws/call/{world.round.pk}/"
+    unopened = {actor: websocket(path, world.user(actor)) for actor in ACTORS}
+
+    async def conversation():
+        opened, heard = {}, []
+        for actor, socket in unopened.items():
+            connected, _ = await socket.connect()
+            assert connected  # accepted, then closed with a code when refused
+            if await socket.receive_nothing(0.5):
+                opened[actor] = True
+                await socket.send_to(text_data='{"kind": "hello"}')
+            else:
+                output = await socket.receive_output(1)
+                assert (output["type"], output.get("code")) == ("websocket.close", CLOSE_FORBIDDEN)
+                opened[actor] = False
+        for actor, socket in unopened.items():
+            if opened[actor]:
+                while not await socket.receive_nothing(0.3):
+                    output = await socket.receive_output(5)
+                    if output["type"] == "websocket.send":
+                        heard.append(output["text"])
+                await socket.disconnect()
+        return opened, heard
+
+    opened, heard = async_to_sync(conversation)()
+    runs = situation != "ended"
+    assert opened == {actor: runs and MAY_OPEN[actor] for actor in ACTORS}
+    # The owner holds one of the two roles, so their socket replaced that role's: what is heard is only
+    # hellos, byes and nothing planted.
+    assert all('"kind": "hello"' in frame or '"kind": "bye"' in frame for frame in heard)
+    assert not [m.text for m in MARKERS if any(m.text in frame for frame in heard)]

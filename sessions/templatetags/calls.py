@@ -1,0 +1,21 @@
+"""`{% call_panel round %}`: the call of a paired round (static/js/call.js) with its recording consent, on
+both people's round pages. `{% spoken_answers round_question %}`: a solo question's "Answer aloud" panel."""
+
+from django import template
+from django.conf import settings
+
+from sessions.calls.playback import consent_context, spoken_answers_context
+
+register = template.Library()
+
+
+@register.inclusion_tag("sessions/calls/_call.html", takes_context=True)
+def call_panel(context, stage_round):
+    return {**consent_context(stage_round), "ice_servers": settings.WEBRTC_ICE_SERVERS,
+            "request": context.get("request")}
+
+
+@register.inclusion_tag("sessions/calls/_spoken_answers.html", takes_context=True)
+def spoken_answers(context, round_question):
+    request = context["request"]
+    return {**spoken_answers_context(round_question, request.user), "request": request}

@@ -1,0 +1,162 @@
+"""The call's signaling socket (sessions/calls/signaling.py) through the whole ASGI application: who may join,
+what is relayed to whom, and what is refused. One conversation per test, in one event loop."""
+
+import json
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from sessions.calls.signaling import BURST, CLOSE_MALFORMED, CLOSE_REPLACED, MAX_MESSAGE_BYTES, clean_signal
+from sessions.live.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_TOO_MANY
+from sessions.rounds import services as round_services
+from tests.sessions.live.helpers import websocket
+
+OFFER = {"kind": "description", "description": {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}}
+CANDIDATE = {"kind": "candidate", "candidate": {"candidate": "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host",
+                                                "sdpMid": "0", "sdpMLineIndex": 0, "usernameFragment": "abcd"}}
+
+
+def _socket(stage_round, user=None):
+    return websocket(f"/ws/call/{stage_round.pk}/", user)
+
+
+async def _close_code(socket, timeout=5) -> int:
+    output = await socket.receive_output(timeout)
+    assert output["type"] == "websocket.close", output
+    return output["code"]
+
+
+def _refused_with(socket) -> int:
+    async def talk():
+        connected, _ = await socket.connect()
+        assert connected
+        return await _close_code(socket)
+
+    return async_to_sync(talk)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_outsider_or_a_stranger_cannot_join_the_call(live_round, outsider):
+    assert _refused_with(_socket(live_round, outsider)) == CLOSE_FORBIDDEN
+    assert _refused_with(_socket(live_round)) == CLOSE_FORBIDDEN  # not signed in
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_solo_round_and_a_finished_round_have_no_call(live_round, owner, mini_pack):
+    from questions.models import Question
+
+    solo = round_services.session_start(owner=owner, question=Question.objects.get(slug="bayes")).rounds.get()
+    assert _refused_with(_socket(solo, owner)) == CLOSE_FORBIDDEN
+    round_services.round_end(round=live_round)
+    assert _refused_with(_socket(live_round, owner)) == CLOSE_FORBIDDEN
+
+
+@pytest.mark.django_db(transaction=True)
+def test_offers_and_candidates_reach_the_other_person_only(live_round, owner, partner):
+    interviewer, candidate = _socket(live_round, owner), _socket(live_round, partner)
+
+    async def talk():
+        assert (await interviewer.connect())[0] and (await candidate.connect())[0]
+        await interviewer.send_to(text_data=json.dumps({**OFFER, "extra": "<script>", "from": "candidate"}))
+        heard = json.loads(await candidate.receive_from(5))
+        assert heard == {**OFFER, "from": "interviewer"}  # rebuilt: no extra field, the sender's real role
+        await candidate.send_to(text_data=json.dumps(CANDIDATE))
+        assert json.loads(await interviewer.receive_from(5)) == {**CANDIDATE, "from": "candidate"}
+        await candidate.send_to(text_data=json.dumps({"kind": "candidate", "candidate": None}))
+        assert json.loads(await interviewer.receive_from(5)) == {"kind": "candidate", "candidate": None,
+                                                                 "from": "candidate"}
+        assert await interviewer.receive_nothing(0.3) and await candidate.receive_nothing(0.3)  # no echo
+        await candidate.disconnect()
+        assert json.loads(await interviewer.receive_from(5)) == {"kind": "bye", "from": "candidate"}
+        await interviewer.disconnect()
+
+    async_to_sync(talk)()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("message", [
+    "not json",
+    json.dumps(["offer"]),
+    json.dumps({"kind": "chat", "text": "hello"}),
+    json.dumps({"kind": "description", "description": {"type": "pranswer", "sdp": ""}}),
+    json.dumps({"kind": "description", "description": {"type": "offer", "sdp": 42}}),
+    json.dumps({"kind": "candidate", "candidate": {"candidate": "x", "sdpMLineIndex": "0"}}),
+    json.dumps({"kind": "media", "muted": "yes", "camera": False}),
+], ids=["text", "list", "unknown-kind", "bad-type", "bad-sdp", "bad-index", "bad-media"])
+def test_malformed_messages_close_the_socket(live_round, owner, partner, message):
+    interviewer, candidate = _socket(live_round, owner), _socket(live_round, partner)
+
+    async def talk():
+        await interviewer.connect()
+        await candidate.connect()
+        await interviewer.send_to(text_data=message)
+        assert await _close_code(interviewer) == CLOSE_MALFORMED
+        assert await candidate.receive_nothing(0.3)  # nothing reached the other side
+        await candidate.disconnect()
+
+    async_to_sync(talk)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_oversized_message_and_a_flood_are_cut_off(live_round, owner):
+    big, flood = _socket(live_round, owner), _socket(live_round, owner)
+
+    async def talk():
+        await big.connect()
+        await big.send_to(text_data="x" * (MAX_MESSAGE_BYTES + 1))
+        assert await _close_code(big) == CLOSE_TOO_BIG
+        await flood.connect()
+        for _ in range(BURST + 20):
+            await flood.send_to(text_data=json.dumps({"kind": "media", "muted": True, "camera": False}))
+        assert await _close_code(flood) == CLOSE_TOO_MANY
+
+    async_to_sync(talk)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_joining_from_a_second_tab_closes_the_first(live_round, owner, partner):
+    first, candidate, second = _socket(live_round, owner), _socket(live_round, partner), _socket(live_round, owner)
+
+    async def talk():
+        await first.connect()
+        await candidate.connect()
+        await second.connect()
+        assert await _close_code(first) == CLOSE_REPLACED
+        await candidate.send_to(text_data=json.dumps(OFFER))
+        assert json.loads(await second.receive_from(5))["kind"] == "description"
+        await second.disconnect()
+        await candidate.disconnect()
+
+    async_to_sync(talk)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_person_who_leaves_the_round_stops_hearing_the_call(live_round, owner, partner, monkeypatch):
+    import sessions.calls.signaling as signaling
+
+    monkeypatch.setattr(signaling, "ACCESS_TTL", 0)  # check on every message, not once a second
+
+    interviewer, candidate = _socket(live_round, owner), _socket(live_round, partner)
+
+    async def talk():
+        await interviewer.connect()
+        await candidate.connect()
+        await _end_round()
+        await interviewer.send_to(text_data=json.dumps(OFFER))
+        assert await _close_code(interviewer) == CLOSE_FORBIDDEN
+        assert await candidate.receive_nothing(0.3)
+        await candidate.disconnect()
+
+    from asgiref.sync import sync_to_async
+
+    _end_round = sync_to_async(lambda: round_services.round_end(round=live_round))
+    async_to_sync(talk)()
+
+
+def test_clean_signal_keeps_only_the_fields_of_each_kind():
+    assert clean_signal({"kind": "hello", "anything": 1}) == {"kind": "hello"}
+    assert clean_signal({"kind": "media", "muted": False, "camera": True, "x": 1}) == {"kind": "media", "muted": False,
+                                                                                        "camera": True}
+    assert clean_signal({"kind": "candidate", "candidate": {"candidate": "c" * 2000}}) is None
+    assert clean_signal({"kind": "candidate", "candidate": {"candidate": "c", "sdpMLineIndex": True}}) is None
+    assert clean_signal({"kind": "description", "description": {"type": "answer", "sdp": "s" * 50_000}}) is None
