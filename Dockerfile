@@ -37,6 +37,9 @@ RUN mkdir -p /usr/share/man/man1 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=builder /opt/venv /opt/venv
 COPY . /app
+# The recordings volume (RECORDINGS_DIR): the web user (uid 10001) writes it, the worker's sweep deletes from it.
+# Whichever container mounts the empty volume first gives it this folder's owner, so both images make it alike.
+RUN mkdir -p /recordings && chown 10001:10001 /recordings && chmod 0700 /recordings
 # Root on purpose: bubblewrap then needs no user namespace, and the sandbox runs every program as uid 65534
 # with no capabilities (setpriv, sandbox/box.py). docker-compose.yml grants the container what bwrap needs.
 # The entrypoint makes the container's own cgroups writable, so each run gets a memory group of its own.
@@ -54,7 +57,8 @@ ENV STATIC_ROOT=/app/staticfiles \
 # and it would end up in the image. It is not part of the image's environment and signs nothing.
 RUN SECRET_KEY=collectstatic-at-build-time-signs-nothing-0000 python manage.py collectstatic --no-input \
  && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
-      --shell /usr/sbin/nologin app
+      --shell /usr/sbin/nologin app \
+ && mkdir -p /recordings && chown app:app /recordings && chmod 0700 /recordings
 USER app
 EXPOSE 8000
 # uvicorn in each gunicorn process serves HTTP and the live rounds' websockets (interviewprep/asgi.py); its header

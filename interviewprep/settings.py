@@ -139,6 +139,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # serves straight from static/ through the finders.
 STATIC_ROOT = env_str("STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+# Where the recordings storage keeps its files when RECORDINGS_STORAGE is local (the default).
+RECORDINGS_DIR = env_str("RECORDINGS_DIR") or str(VAR_DIR / "recordings")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Collected files get content hashes in their names, so WhiteNoise can cache them for ever.
@@ -147,7 +149,7 @@ STORAGES = {
     # Recordings of calls and spoken answers (sessions/calls/). Never served straight from the storage:
     # every byte goes out through a view that checks who is asking.
     "recordings": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                   "OPTIONS": {"location": str(VAR_DIR / "recordings"), "base_url": None,
+                   "OPTIONS": {"location": RECORDINGS_DIR, "base_url": None,
                                "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}},
 }
 if env_str("RECORDINGS_STORAGE") == "s3":
@@ -296,6 +298,12 @@ SHARE_LINK_DAYS = env_int("SHARE_LINK_DAYS", 30, minimum=1)
 # "credential": "p"}]. None are needed on one machine or one LAN; across the internet a TURN server
 # relays the calls that cannot connect directly (docker-compose.yml has a coturn service, profile `call`).
 WEBRTC_ICE_SERVERS = env_json_list("WEBRTC_ICE_SERVERS")
+# A TURN server with coturn's shared-secret credentials: each page gets a credential that expires in 12 hours
+# (sessions/calls/ice.py). Both set, or neither.
+WEBRTC_TURN_URLS = env_list("WEBRTC_TURN_URLS", [])
+WEBRTC_TURN_SECRET = env_str("WEBRTC_TURN_SECRET")
+if bool(WEBRTC_TURN_URLS) != bool(WEBRTC_TURN_SECRET):
+    raise ImproperlyConfigured("WEBRTC_TURN_URLS and WEBRTC_TURN_SECRET go together: set both or neither")
 # Recordings per user (bytes, all rounds together): past it, recording stops with a message.
 RECORDING_QUOTA_BYTES = env_int("RECORDING_QUOTA_BYTES", 500 * 1024 * 1024, minimum=1024 * 1024)
 # A chunk is 2 s of audio (about 8 KB at the recorder's 32 kbit/s); this allows 10 s at a far higher rate.

@@ -14,6 +14,7 @@ from sessions.feedback.scorecards import rated_entries
 from sessions.models import RoundQuestion
 from sessions.portability.cards import cards_data, settings_data
 from sessions.portability.read_model import RoundRead, user_sessions
+from sessions.portability.recordings import recordings_data
 from sessions.portability.schema import (
     FORMAT,
     SUBMISSION_FIELDS,
@@ -28,8 +29,9 @@ from sessions.paired.services import display_name
 from sessions.portability.whiteboards import whiteboard_fields
 
 
-def user_data(user, *, now: datetime | None = None) -> dict:
-    """Every session `user` took part in, with what they may read of each round, and their cards: JSON-ready."""
+def user_data(user, *, now: datetime | None = None, recordings: bool = False) -> dict:
+    """Every session `user` took part in, with what they may read of each round, and their cards: JSON-ready.
+    With `recordings`, the user's own recordings too (`sessions.portability.recordings`)."""
     now = now or timezone.now()
     sessions = [
         {
@@ -44,7 +46,7 @@ def user_data(user, *, now: datetime | None = None) -> dict:
         }
         for session, reads in user_sessions(user)
     ]
-    return {
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": moment(now),
@@ -53,6 +55,9 @@ def user_data(user, *, now: datetime | None = None) -> dict:
         "review_settings": settings_data(user),
         "review_cards": cards_data(user, sessions),
     }
+    if recordings:
+        document["recordings"] = recordings_data(user, {session["id"] for session in sessions})
+    return document
 
 
 def _round_data(read: RoundRead, user) -> dict:

@@ -11,6 +11,9 @@ Version 2 added the spaced-repetition data (`sessions.portability.cards`): the r
 the user saved them) and the user's cards, each with its review log; a review names the round question it
 came from by `{"session": the session's "id" in this document, "round": round order, "question": question
 order}`, or null when that round question is gone. Version 1 documents have neither; both are read.
+
+An export asked for with the user's recordings also has `"recordings": [...]` (`sessions.portability.recordings`);
+the reader ignores it.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 both people's round pages. `{% spoken_answers round_question %}`: a solo question's "Answer aloud" panel."""
 
 from django import template
-from django.conf import settings
 
+from sessions.calls.ice import ice_servers_for
 from sessions.calls.playback import consent_context, spoken_answers_context
 
 register = template.Library()
@@ -11,8 +11,8 @@ register = template.Library()
 
 @register.inclusion_tag("sessions/calls/_call.html", takes_context=True)
 def call_panel(context, stage_round):
-    return {**consent_context(stage_round), "ice_servers": settings.WEBRTC_ICE_SERVERS,
-            "request": context.get("request")}
+    request = context["request"]
+    return {**consent_context(stage_round), "ice_servers": ice_servers_for(request.user), "request": request}
 
 
 @register.inclusion_tag("sessions/calls/_spoken_answers.html", takes_context=True)

@@ -60,7 +60,8 @@ def session_print(request, session_id: int):
 @login_required
 @require_GET
 def data_export(request):
-    data = user_data(request.user)
+    # Recordings only when asked for: they are large, and a copy of one's voice should be a choice.
+    data = user_data(request.user, recordings=request.GET.get("recordings") == "1")
     day = timezone.localdate().isoformat()
     filename = f"interviewprep-{slugify(request.user.get_username())[:40] or 'user'}-{day}.json"
     return _download(json.dumps(data, ensure_ascii=False, indent=1), "application/json", filename)

@@ -1,4 +1,6 @@
-"""A browser journey through a running compose stack: sign up, coding round, Run, a real verdict, End round.
+"""A browser journey through a running compose stack: sign up, coding round, Run, a real verdict, End round;
+then a concept question answered aloud (Chromium's fake microphone), saved to the recordings volume and
+played back.
 
     python tests/deploy/stack_browser.py http://127.0.0.1:18080
 
@@ -18,7 +20,14 @@ from stack_http import QUESTION, SOLUTIONS  # beside this file: the script's fol
 
 SOLUTION = SOLUTIONS["python"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+SPOKEN_QUESTION = "attention-complexity-long-context"  # a concept question of the bundled pack
+# The recording as the browser decodes it: its length in seconds.
+DECODED_SECONDS = """async (url) => {
+  const data = await (await fetch(url, { credentials: "same-origin" })).arrayBuffer();
+  return (await new OfflineAudioContext(1, 48000, 48000).decodeAudioData(data)).duration;
+}"""
 
 
 def replace_code(page, code: str) -> None:
@@ -67,6 +76,18 @@ def journey(base_url: str) -> None:
         expect(page.get_by_role("heading", name=re.compile("Round summary"))).to_be_visible()
         expect(page.locator("table.runs")).to_contain_text("AC")
         print("round ended: the summary lists the run", flush=True)
+
+        page.goto(f"/questions/{SPOKEN_QUESTION}/")
+        page.get_by_role("button", name="Practise this question in a timed round").click()
+        page.get_by_role("button", name="Start recording").click()
+        expect(page.locator(".spoken-status")).to_have_text("Recording… answer as you would in the room.")
+        page.wait_for_timeout(3500)
+        page.get_by_role("button", name="Stop").click()
+        take = page.locator(".spoken-takes .recording audio")
+        expect(take).to_have_count(1)
+        seconds = page.evaluate(DECODED_SECONDS, take.get_attribute("src"))
+        assert seconds >= 3, f"the spoken answer decodes to {seconds} s"
+        print(f"answered aloud: {seconds:.1f} s recorded, uploaded and played back", flush=True)
         browser.close()
         if errors:
             raise AssertionError(f"JavaScript errors on the page: {errors}")

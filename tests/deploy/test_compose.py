@@ -41,7 +41,7 @@ CONSUMED_ELSEWHERE = {
     "PATH",  # the shell, for the venv
 }
 _ENV_READ = re.compile(
-    r"""\b(?:env_str|env_bool|env_int|env_float|env_list)\(\s*["']([A-Z][A-Z0-9_]*)["']"""
+    r"""\b(?:env_str|env_bool|env_int|env_float|env_list|env_json_list)\(\s*["']([A-Z][A-Z0-9_]*)["']"""
     r"""|os\.environ\.get\(\s*["']([A-Z][A-Z0-9_]*)["']"""
     r"""|os\.environ\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\]"""
     r"""|os\.getenv\(\s*["']([A-Z][A-Z0-9_]*)["']"""
@@ -420,3 +420,19 @@ def test_it_starts_the_worker_through_the_cgroup_entrypoint():
     entrypoint = BASE_DIR / "deploy" / "worker-entrypoint.sh"
     assert os.access(entrypoint, os.X_OK)
     assert entrypoint.read_text().rstrip().endswith('exec "$@"')
+
+
+def test_it_shares_the_recordings_volume_between_web_and_the_worker_that_sweeps_it():
+    assert "recordings" in COMPOSE["volumes"]
+    for name in ("web", "worker"):
+        assert f"recordings:{ENV_EXAMPLE['RECORDINGS_DIR']}" in SERVICES[name]["volumes"], name
+    # The web user owns the folder in both images, whichever container mounts the new volume first.
+    for stage in ("web", "worker"):
+        assert "mkdir -p /recordings" in _dockerfile_stage(stage), stage
+
+
+def test_it_starts_the_turn_relay_only_when_asked_and_with_expiring_credentials():
+    coturn = SERVICES["coturn"]
+    assert coturn["profiles"] == ["call"]
+    assert "--use-auth-secret" in coturn["command"] and "--static-auth-secret=${WEBRTC_TURN_SECRET:-}" in coturn["command"]
+    assert "--denied-peer-ip=127.0.0.0-127.255.255.255" in coturn["command"]

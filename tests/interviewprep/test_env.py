@@ -3,7 +3,15 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from interviewprep.env import database_from_url, env_bool, env_float, env_int, env_list, secret_key_from
+from interviewprep.env import (
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_json_list,
+    env_list,
+    secret_key_from,
+)
 
 
 def test_env_bool(monkeypatch):
@@ -37,6 +45,17 @@ def test_env_int_and_float(monkeypatch):
 def test_env_list(monkeypatch):
     monkeypatch.setenv("HOSTS", "a.example, b.example,,")
     assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_env_json_list(monkeypatch):
+    monkeypatch.delenv("WEBRTC_ICE_SERVERS", raising=False)
+    assert env_json_list("WEBRTC_ICE_SERVERS") == []
+    monkeypatch.setenv("WEBRTC_ICE_SERVERS", '[{"urls": "stun:stun.example.org:3478"}]')
+    assert env_json_list("WEBRTC_ICE_SERVERS") == [{"urls": "stun:stun.example.org:3478"}]
+    for wrong in ("stun:stun.example.org", '{"urls": "stun:x"}', '[{"url": "stun:x"}]', "[1]"):
+        monkeypatch.setenv("WEBRTC_ICE_SERVERS", wrong)
+        with pytest.raises(ImproperlyConfigured, match="WEBRTC_ICE_SERVERS"):
+            env_json_list("WEBRTC_ICE_SERVERS")
 
 
 def test_database_urls(tmp_path):
