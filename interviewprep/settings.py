@@ -256,8 +256,10 @@ if _channel_layer_url and not _channel_layer_url.startswith(("redis://", "rediss
 if _channel_layer_url:
     CHANNEL_LAYERS = {"default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [_channel_layer_url], "prefix": env_str("CHANNEL_LAYER_PREFIX", "interviewprep"),
-                   "capacity": 200, "expiry": 30},
+        # A socket timeout above the layer's 5 s blocking read (BZPOPMIN): redis-py 8 reads with a 5 s timeout by
+        # default, so an idle socket's read raced the server's empty answer and tore the websocket down.
+        "CONFIG": {"hosts": [{"address": _channel_layer_url, "socket_timeout": 15}],
+                   "prefix": env_str("CHANNEL_LAYER_PREFIX", "interviewprep"), "capacity": 200, "expiry": 30},
     }}
 else:
     CHANNEL_LAYERS = {"default": {

@@ -18,12 +18,7 @@ from sessions.models import CallConsent, InterviewSession, Round
 from sessions.rounds.refusals import RoundClosed
 
 NOT_PAIRED = "Only a paired round has a call to record."
-ROUND_OVER = "This round is over: there is no call to record."
-
-
-def consent_for(stage_round: Round) -> CallConsent:
-    consent, _ = CallConsent.objects.get_or_create(round=stage_round)
-    return consent
+ROUND_OVER = "Only the call of a running round is recorded: start the round first, or it is over."
 
 
 def _require_call(stage_round: Round) -> None:
@@ -34,7 +29,8 @@ def _require_call(stage_round: Round) -> None:
 
 
 def _locked(stage_round: Round) -> CallConsent:
-    consent_for(stage_round)
+    """The round's consent row, made on first use, locked for this transaction."""
+    CallConsent.objects.get_or_create(round=stage_round)
     return CallConsent.objects.select_for_update().get(round=stage_round)
 
 

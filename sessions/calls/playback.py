@@ -15,9 +15,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from sessions.access import Role
-from sessions.calls.consent import consent_for
 from sessions.calls.recordings import is_spoken, quota_used
-from sessions.models import Recording, Round, RoundQuestion, ShareLink
+from sessions.models import CallConsent, Recording, Round, RoundQuestion, ShareLink
 from sessions.paired.services import display_name
 from sessions.review.replay import RecordingRow
 from sessions.review.sharing import shared_rounds_filter
@@ -25,7 +24,8 @@ from sessions.review.sharing import shared_rounds_filter
 
 def consent_context(stage_round: Round) -> dict:
     """The consent panel of a paired round for its interviewer or candidate (`stage_round.role`)."""
-    consent = consent_for(stage_round)
+    # Read only: a page view writes nothing (the row is made by the first ask).
+    consent = CallConsent.objects.filter(round=stage_round).first() or CallConsent(round=stage_round)
     mine, theirs = ((consent.interviewer_agrees, consent.candidate_agrees) if stage_round.role == Role.INTERVIEWER
                     else (consent.candidate_agrees, consent.interviewer_agrees))
     partner = stage_round.candidate if stage_round.role == Role.INTERVIEWER else stage_round.interviewer

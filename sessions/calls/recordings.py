@@ -47,8 +47,10 @@ SIGNATURES = {"audio/webm": b"\x1a\x45\xdf\xa3", "audio/ogg": b"OggS"}
 CLOCK_SLACK_SECONDS = 10
 # A recording with no chunk for this long lost its browser: the sweep marks it finished.
 STALE_AFTER = timedelta(minutes=10)
-# At most this many unfinished recordings per user (a page that starts one per click cannot pile them up).
+# At most this many unfinished recordings per user (a page that starts one per click cannot pile them up),
+# and this many started per minute.
 MAX_OPEN_PER_USER = 4
+STARTS_PER_MINUTE = 20
 SPOKEN_QUESTION_KINDS = {Question.Kind.CONCEPT, Question.Kind.BEHAVIORAL}
 
 
@@ -114,6 +116,8 @@ def recording_start(*, round: Round, user, kind: str, mime: str, round_question:
         raise RecordingRefused("Unknown kind of recording.", status=400)
     if quota_used(user.pk) >= settings.RECORDING_QUOTA_BYTES:
         raise RecordingRefused(quota_message(), status=403)
+    if Recording.objects.filter(owner=user, started_at__gt=now - timedelta(minutes=1)).count() >= STARTS_PER_MINUTE:
+        raise RecordingRefused("Too many recordings started in the last minute: wait a moment.", status=429)
     with transaction.atomic():
         recordings_finish_stale(owner_id=user.pk, now=now, keep_open=MAX_OPEN_PER_USER - 1)
         return Recording.objects.create(
@@ -219,6 +223,8 @@ def recordings_finish_stale(*, now: datetime | None = None, owner_id: int | None
         last = recording.chunks.order_by("-seq").values_list("created_at", flat=True).first()
         if last is None or last < now - STALE_AFTER:
             finished += Recording.objects.filter(pk=recording.pk, finished_at=None).update(finished_at=now)
+    if owner_id is None:  # the sweep: a finished recording that never received audio is nothing to keep
+        Recording.objects.filter(bytes=0, finished_at__lt=now - STALE_AFTER).delete()
     return finished
 
 

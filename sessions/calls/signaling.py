@@ -9,7 +9,7 @@ from a second tab closes the first one's socket with 4409, so two tabs never ans
 
 What passes: only the message kinds the client speaks (`hello`, `description`, `candidate`, `media`,
 `bye`), rebuilt field by field with their sizes checked, so nothing else a hand-made client sends
-reaches the other browser. Caps: MAX_MESSAGE_BYTES per message, a token bucket per socket.
+reaches the other browser; each also names the sending and the receiving connection (`id`, `to`). Caps: MAX_MESSAGE_BYTES per message, a token bucket per socket.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ CLOSE_REPLACED = 4409  # this person joined the call from another tab
 MAX_MESSAGE_BYTES = 48 * 1024  # an SDP offer with audio and video is a few KB; 48 KB leaves room for many codecs
 MAX_SDP_CHARS = 40 * 1024
 MAX_CANDIDATE_CHARS = 1024
+CONNECTION_ID_CHARS = 24
 MESSAGES_PER_SECOND = 40  # ICE candidates arrive in bursts while a connection is set up
 BURST = 200
 ACCESS_TTL = 1.0
@@ -61,11 +62,25 @@ def _text(value, limit: int) -> str | None:
     return value if isinstance(value, str) and len(value) <= limit else None
 
 
+def _connection_id(value) -> bool:
+    """A browser's name for one of its connections (static/js/call.js): a few letters and digits."""
+    return isinstance(value, str) and 0 < len(value) <= CONNECTION_ID_CHARS and value.isascii() and value.isalnum()
+
+
 def clean_signal(message) -> dict | None:
     """The message rebuilt from the fields its kind has, or None when anything is missing, of the wrong type
-    or too long."""
+    or too long. Every message names the sender's connection (`id`) and the one it is meant for (`to`, or
+    None), so the browsers can drop what was meant for a connection they replaced."""
     if not isinstance(message, dict):
         return None
+    ids = {"id": message.get("id"), "to": message.get("to")}
+    if not _connection_id(ids["id"]) or not (ids["to"] is None or _connection_id(ids["to"])):
+        return None
+    body = _clean_body(message)
+    return None if body is None else {**body, **ids}
+
+
+def _clean_body(message: dict) -> dict | None:
     kind = message.get("kind")
     if kind in ("hello", "bye"):
         return {"kind": kind}
@@ -104,6 +119,7 @@ class CallConsumer(AsyncWebsocketConsumer):
         self.round_id = int(self.scope["url_route"]["kwargs"]["round_id"])
         self.group = call_group(self.round_id)
         self.joined = False
+        self.last_id = None  # the browser's connection, as its last message named it
         self.budget = MessageBudget(MESSAGES_PER_SECOND, BURST)
         user = self.scope["user"]
         self.role = await _call_role(user, self.round_id)
@@ -123,8 +139,10 @@ class CallConsumer(AsyncWebsocketConsumer):
         if self.joined:
             self.joined = False
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            # For a page that went without saying so (a crash, a lost network): as the page's own bye would.
+            bye = {"kind": "bye", "id": self.last_id, "to": None}
             await self.channel_layer.group_send(self.group, {"type": "call.signal", "sender": self.channel_name,
-                                                             "role": str(self.role), "message": {"kind": "bye"}})
+                                                             "role": str(self.role), "message": bye})
 
     async def _still_allowed(self) -> bool:
         if time.monotonic() - self.checked_at < ACCESS_TTL:
@@ -151,6 +169,7 @@ class CallConsumer(AsyncWebsocketConsumer):
             return
         if not await self._still_allowed():
             return
+        self.last_id = message["id"]
         await self.channel_layer.group_send(self.group, {"type": "call.signal", "sender": self.channel_name,
                                                          "role": str(self.role), "message": message})
 

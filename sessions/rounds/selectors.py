@@ -206,6 +206,7 @@ def session_overview(session: InterviewSession, user) -> dict:
     if session.is_paired:
         for r in rounds:
             r.my_role = Role.INTERVIEWER if r.interviewer_id == user.pk else Role.CANDIDATE
+            r.role = r.my_role  # as `sessions.access` sets it: the waiting page's call panel reads it
         context.update(
             partner_name=display_name(session.partner) if session.partner_id else None,
             owner_name=display_name(session.owner),

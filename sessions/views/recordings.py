@@ -76,10 +76,10 @@ def recording_start(request, round_id: int):
     try:
         if kind == Recording.Kind.ANSWER:
             number = request.POST.get("number", "")
-            if not number.isdigit():
+            if not (number.isdigit() and len(number) <= 4):
                 raise recording_services.RecordingRefused("Say which question the answer is for.")
             round_question = get_round_question_for_user(request.user, round_id, int(number), roles={Role.SOLO})
-            stage_round, round_question = round_question.round, round_question
+            stage_round = round_question.round
         else:
             stage_round, round_question = get_round_for_user(request.user, round_id, roles=CALLING), None
         recording = recording_services.recording_start(

@@ -1,7 +1,12 @@
 // The call of a paired round: WebRTC audio (and video when a camera is turned on) between the interviewer's and
 // the candidate's browsers. Offers, answers and ICE candidates go through the websocket /ws/call/<round>/
 // (sessions/calls/signaling.py); the media goes browser to browser. Negotiation follows the "perfect
-// negotiation" pattern: the candidate is the polite side that gives way when both offer at once.
+// negotiation" pattern (the candidate is the polite side that gives way when both offer at once), with one
+// rule on top so that a page change on either side or both at once always ends in one pair of connections:
+// only the interviewer starts a connection (when it joins, and whenever the candidate says hello); the
+// candidate starts afresh whenever an offer comes from a connection it does not know. Every message names
+// the connection that sent it (`id`, new with each RTCPeerConnection) and the one it is meant for (`to`),
+// so an answer or candidate meant for a connection that was replaced is dropped, never applied to another.
 // While the consent panel (#call-consent, refreshed by the live channel) says both agreed, this browser
 // records its own microphone through recorder.js.
 (function () {
@@ -14,6 +19,7 @@
     const partner = root.dataset.callPartner;
     const polite = root.dataset.callRole === "candidate";
     const joinedKey = `call-joined-${root.dataset.callRound}`;
+    const mutedKey = `call-muted-${root.dataset.callRound}`; // kept across page changes: never unmute by surprise
     const iceServers = JSON.parse(document.getElementById("call-ice-servers").textContent || "[]");
     const ui = {
       status: $(".call-status"), join: $(".call-join"), mute: $(".call-mute"), camera: $(".call-camera"),
@@ -23,6 +29,7 @@
     };
 
     let socket = null, pc = null, localStream = null, joined = false;
+    let myId = null, remoteId = null; // this side's connection, and the other side's one we talk to
     let makingOffer = false, ignoreOffer = false, muted = false, cameraOn = false;
     let backoff = 250, reconnectTimer = null, signals = Promise.resolve();
     let recording = null; // the recorder.js handle, or "starting"
@@ -33,7 +40,7 @@
     }
 
     function send(message) {
-      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ ...message, id: myId, to: remoteId }));
     }
 
     function sendMedia() { send({ kind: "media", muted, camera: cameraOn }); }
@@ -74,6 +81,7 @@
     function newPeer() {
       closePeer();
       makingOffer = ignoreOffer = false;
+      myId = Math.random().toString(36).slice(2, 12);
       pc = new RTCPeerConnection({ iceServers });
       localStream.getTracks().forEach((track) => pc.addTrack(track, localStream));
       pc.onnegotiationneeded = async () => {
@@ -120,13 +128,20 @@
 
     async function onSignal(message) {
       if (!joined) return;
-      if (message.kind === "hello") { // the other side (re)joined with a fresh connection: so do we
-        newPeer();
-        setStatus(`Connecting to ${partner}…`, "connecting");
+      if (message.kind === "hello") {
+        // The candidate (re)joined: the interviewer starts a fresh connection for it. The candidate waits for
+        // the interviewer's offer, which follows its hello.
+        if (!polite) {
+          remoteId = message.id;
+          newPeer();
+          setStatus(`Connecting to ${partner}…`, "connecting");
+        }
         return;
       }
       if (message.kind === "bye") {
+        if (message.id !== remoteId) return; // a connection of theirs that was replaced already
         closePeer();
+        remoteId = null;
         ui.peer.textContent = "";
         setStatus(`${partner} left the call. Waiting for them to come back…`, "waiting");
         return;
@@ -135,7 +150,17 @@
         ui.peer.textContent = message.muted ? `${partner} is muted.` : "";
         return;
       }
-      if (!pc) newPeer();
+      const offer = message.kind === "description" && message.description.type === "offer";
+      const answer = message.kind === "description" && message.description.type === "answer";
+      if (answer) {
+        if (message.to !== myId) return; // it answers an offer of a connection we replaced
+        remoteId = message.id; // their connection made for our offer
+      } else if (offer && polite && (!pc || message.id !== remoteId)) {
+        newPeer(); // the interviewer's new connection: ours starts afresh to answer it
+        remoteId = message.id;
+      } else if (message.id !== remoteId || !pc) {
+        return; // from a connection of theirs we no longer talk to
+      }
       if (message.kind === "description") {
         const description = message.description;
         const collision = description.type === "offer" && (makingOffer || pc.signalingState !== "stable");
@@ -165,8 +190,9 @@
         backoff = 250;
         // A connection still carrying media survives the signaling socket's drop: keep it.
         if (pc && ["connected", "connecting"].includes(pc.connectionState)) return;
-        newPeer();
         setStatus(`Waiting for ${partner} to join the call…`, "waiting");
+        if (!polite) newPeer(); // its offer goes to whoever is there; the candidate answers offers only
+        else { closePeer(); myId = Math.random().toString(36).slice(2, 12); }
         send({ kind: "hello" });
       };
       socket.onmessage = (event) => {
@@ -207,6 +233,7 @@
       }
       joined = true;
       sessionStorage.setItem(joinedKey, "1");
+      if (sessionStorage.getItem(mutedKey)) toggleMute();
       ui.join.hidden = true;
       ui.mute.hidden = ui.camera.hidden = ui.leave.hidden = ui.devices.hidden = false;
       await listDevices().catch(() => {});
@@ -224,6 +251,7 @@
       if (localStream) localStream.getTracks().forEach((track) => track.stop());
       localStream = null;
       cameraOn = muted = false;
+      if (!keepJoinedFlag) sessionStorage.removeItem(mutedKey);
       ui.local.hidden = true;
       ui.join.hidden = false;
       ui.mute.hidden = ui.camera.hidden = ui.leave.hidden = ui.devices.hidden = true;
@@ -242,6 +270,8 @@
 
     function toggleMute() {
       muted = !muted;
+      if (muted) sessionStorage.setItem(mutedKey, "1");
+      else sessionStorage.removeItem(mutedKey);
       localStream.getAudioTracks().forEach((track) => { track.enabled = !muted; });
       ui.mute.textContent = muted ? "Unmute" : "Mute";
       ui.mute.setAttribute("aria-pressed", String(muted));

@@ -102,6 +102,45 @@ def test_a_call_connects_records_both_sides_and_plays_back_in_the_replay(browser
     assert not interviewer.errors and not candidate.errors
 
 
+def test_the_call_rejoins_by_itself_when_the_page_changes_and_recording_goes_on(browser, live_server, live_round,
+                                                                              owner, partner):
+    interviewer, candidate = open_as(browser, live_server, owner), open_as(browser, live_server, partner)
+    for page in (interviewer, candidate):
+        page.goto(f"/practice/rounds/{live_round.pk}/")
+        page.get_by_role("button", name="Join the call").click()
+    interviewer.get_by_role("button", name="Ask to record").click()
+    candidate.get_by_role("button", name="Agree to record").click()
+    for page in (interviewer, candidate):
+        expect(page.locator(".recorder-status")).to_have_text("Your microphone is being recorded.")
+    candidate.get_by_role("button", name="Mute").click()
+    expect(interviewer.locator(".call-peer")).to_have_text("bob is muted.")
+    interviewer.wait_for_timeout(3000)
+    # The interviewer moves to the next question: both pages load anew (the candidate's on the push).
+    interviewer.get_by_role("button", name="2. Bayes in one line").click()
+    expect(candidate.locator("h2#question-title")).to_have_text("Bayes in one line")
+    for page in (interviewer, candidate):
+        expect(page.locator("[data-call-state=connected]")).to_be_attached()  # no click: it rejoined
+        expect(page.locator(".recorder-status")).to_have_text("Your microphone is being recorded.")
+    wait_for(candidate, f"() => ({RECEIVED_AUDIO})().then((bytes) => bytes > 2000)")
+    # Muted before the page changed, muted after it: a page change never turns the microphone back on.
+    expect(candidate.get_by_role("button", name="Unmute")).to_be_visible()
+    expect(interviewer.locator(".call-peer")).to_have_text("bob is muted.")
+    candidate.get_by_role("button", name="Unmute").click()
+    expect(interviewer.locator(".call-peer")).to_have_text("")
+    wait_for(interviewer, f"() => ({RECEIVED_AUDIO})().then((bytes) => bytes > 2000)")
+    interviewer.wait_for_timeout(3000)
+    interviewer.get_by_role("button", name="Stop recording").click()
+    for page in (interviewer, candidate):
+        expect(page.locator(".recorder-status")).to_have_text("Recording saved: it is in this round's review.")
+    for user in (owner, partner):
+        first, second = Recording.objects.filter(owner=user).order_by("started_at")
+        assert first.bytes and second.bytes and second.duration_seconds >= 2
+        gap = (second.started_at - first.started_at).total_seconds() - first.duration_seconds
+        assert gap < 5, f"{user}: {gap:.1f} s between the two pieces"
+        assert (first.round_question.question.slug, second.round_question.question.slug) == ("sum-two", "bayes")
+    assert not interviewer.errors and not candidate.errors
+
+
 def _chunks(recording):
     from sessions.calls.recordings import chunk_stream
 

@@ -104,7 +104,7 @@ def test_only_the_rounds_two_people_join_its_call_and_only_while_it_runs(mini_pa
             assert connected  # accepted, then closed with a code when refused
             if await socket.receive_nothing(0.5):
                 opened[actor] = True
-                await socket.send_to(text_data='{"kind": "hello"}')
+                await socket.send_to(text_data='{"kind": "hello", "id": "x1", "to": null}')
             else:
                 output = await socket.receive_output(1)
                 assert (output["type"], output.get("code")) == ("websocket.close", CLOSE_FORBIDDEN)

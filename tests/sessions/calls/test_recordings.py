@@ -197,6 +197,16 @@ def test_deleting_a_recording_or_its_round_deletes_its_files(solo_round, owner, 
 
 
 @pytest.mark.django_db
+def test_starting_recordings_is_rate_limited(solo_round, owner):
+    start = timezone.now()
+    for i in range(svc.STARTS_PER_MINUTE):
+        _answer(solo_round, owner, now=start + timedelta(seconds=i))
+    refused = _refusal(lambda: _answer(solo_round, owner, now=start + timedelta(seconds=30)))
+    assert refused.status == 429
+    assert _answer(solo_round, owner, now=start + timedelta(seconds=61))  # the first have left the minute
+
+
+@pytest.mark.django_db
 def test_a_user_cannot_pile_up_open_recordings(solo_round, owner):
     made = [_answer(solo_round, owner) for _ in range(svc.MAX_OPEN_PER_USER + 3)]
     assert Recording.objects.filter(finished_at=None).count() == svc.MAX_OPEN_PER_USER
@@ -214,6 +224,8 @@ def test_the_sweep_finishes_abandoned_recordings_and_deletes_old_ones(solo_round
     assert svc.recordings_finish_stale(now=now) == 1  # no chunk for 30 minutes; `old` had one just now
     assert Recording.objects.get(pk=fresh.pk).finished_at is None
     assert Recording.objects.get(pk=abandoned.pk).finished_at is not None
+    svc.recordings_finish_stale(now=now + svc.STALE_AFTER * 2)  # a later sweep: the empty one goes
+    assert not Recording.objects.filter(pk=abandoned.pk).exists() and Recording.objects.filter(pk=old.pk).exists()
     settings.RECORDING_RETENTION_DAYS = 0
     assert svc.recordings_purge(now=now) == 0
     settings.RECORDING_RETENTION_DAYS = 180

@@ -11,9 +11,12 @@ from sessions.live.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_TOO_MA
 from sessions.rounds import services as round_services
 from tests.sessions.live.helpers import websocket
 
-OFFER = {"kind": "description", "description": {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}}
+OFFER = {"kind": "description", "description": {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"},
+         "id": "i1", "to": None}
 CANDIDATE = {"kind": "candidate", "candidate": {"candidate": "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host",
-                                                "sdpMid": "0", "sdpMLineIndex": 0, "usernameFragment": "abcd"}}
+                                                "sdpMid": "0", "sdpMLineIndex": 0, "usernameFragment": "abcd"},
+             "id": "c1", "to": "i1"}
+MEDIA = {"kind": "media", "muted": True, "camera": False, "id": "i1", "to": None}
 
 
 def _socket(stage_round, user=None):
@@ -62,12 +65,13 @@ def test_offers_and_candidates_reach_the_other_person_only(live_round, owner, pa
         assert heard == {**OFFER, "from": "interviewer"}  # rebuilt: no extra field, the sender's real role
         await candidate.send_to(text_data=json.dumps(CANDIDATE))
         assert json.loads(await interviewer.receive_from(5)) == {**CANDIDATE, "from": "candidate"}
-        await candidate.send_to(text_data=json.dumps({"kind": "candidate", "candidate": None}))
+        await candidate.send_to(text_data=json.dumps({"kind": "candidate", "candidate": None, "id": "c1", "to": "i1"}))
         assert json.loads(await interviewer.receive_from(5)) == {"kind": "candidate", "candidate": None,
-                                                                 "from": "candidate"}
+                                                                 "id": "c1", "to": "i1", "from": "candidate"}
         assert await interviewer.receive_nothing(0.3) and await candidate.receive_nothing(0.3)  # no echo
-        await candidate.disconnect()
-        assert json.loads(await interviewer.receive_from(5)) == {"kind": "bye", "from": "candidate"}
+        await candidate.disconnect()  # without a bye of its own: the server says it, naming its last connection
+        assert json.loads(await interviewer.receive_from(5)) == {"kind": "bye", "id": "c1", "to": None,
+                                                                 "from": "candidate"}
         await interviewer.disconnect()
 
     async_to_sync(talk)()
@@ -81,8 +85,11 @@ def test_offers_and_candidates_reach_the_other_person_only(live_round, owner, pa
     json.dumps({"kind": "description", "description": {"type": "pranswer", "sdp": ""}}),
     json.dumps({"kind": "description", "description": {"type": "offer", "sdp": 42}}),
     json.dumps({"kind": "candidate", "candidate": {"candidate": "x", "sdpMLineIndex": "0"}}),
-    json.dumps({"kind": "media", "muted": "yes", "camera": False}),
-], ids=["text", "list", "unknown-kind", "bad-type", "bad-sdp", "bad-index", "bad-media"])
+    json.dumps({"kind": "media", "muted": "yes", "camera": False, "id": "i1"}),
+    json.dumps({**MEDIA, "id": None}),
+    json.dumps({**MEDIA, "id": "<script>"}),
+    json.dumps({**MEDIA, "to": "x" * 25}),
+], ids=["text", "list", "unknown-kind", "bad-type", "bad-sdp", "bad-index", "bad-media", "no-id", "bad-id", "bad-to"])
 def test_malformed_messages_close_the_socket(live_round, owner, partner, message):
     interviewer, candidate = _socket(live_round, owner), _socket(live_round, partner)
 
@@ -107,7 +114,7 @@ def test_an_oversized_message_and_a_flood_are_cut_off(live_round, owner):
         assert await _close_code(big) == CLOSE_TOO_BIG
         await flood.connect()
         for _ in range(BURST + 20):
-            await flood.send_to(text_data=json.dumps({"kind": "media", "muted": True, "camera": False}))
+            await flood.send_to(text_data=json.dumps(MEDIA))
         assert await _close_code(flood) == CLOSE_TOO_MANY
 
     async_to_sync(talk)()
@@ -154,9 +161,11 @@ def test_a_person_who_leaves_the_round_stops_hearing_the_call(live_round, owner,
 
 
 def test_clean_signal_keeps_only_the_fields_of_each_kind():
-    assert clean_signal({"kind": "hello", "anything": 1}) == {"kind": "hello"}
-    assert clean_signal({"kind": "media", "muted": False, "camera": True, "x": 1}) == {"kind": "media", "muted": False,
-                                                                                        "camera": True}
-    assert clean_signal({"kind": "candidate", "candidate": {"candidate": "c" * 2000}}) is None
-    assert clean_signal({"kind": "candidate", "candidate": {"candidate": "c", "sdpMLineIndex": True}}) is None
-    assert clean_signal({"kind": "description", "description": {"type": "answer", "sdp": "s" * 50_000}}) is None
+    ids = {"id": "a1", "to": None}
+    assert clean_signal({"kind": "hello", "anything": 1, **ids}) == {"kind": "hello", **ids}
+    assert clean_signal({"kind": "media", "muted": False, "camera": True, "x": 1, **ids}) == {
+        "kind": "media", "muted": False, "camera": True, **ids}
+    assert clean_signal({"kind": "candidate", "candidate": {"candidate": "c" * 2000}, **ids}) is None
+    assert clean_signal({"kind": "candidate", "candidate": {"candidate": "c", "sdpMLineIndex": True}, **ids}) is None
+    assert clean_signal({"kind": "description", "description": {"type": "answer", "sdp": "s" * 50_000}, **ids}) is None
+    assert clean_signal({"kind": "hello"}) is None  # every message names its connection

@@ -133,6 +133,25 @@ def test_a_change_reaches_both_sockets_as_a_version_and_nothing_else(live_round,
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_idle_socket_outlives_the_layers_blocking_read_and_still_hears_a_change(live_round, partner, settings):
+    """The Redis layer waits for events with a 5 s blocking read; a socket timeout at or under it (redis-py 8's
+    default) tore every idle websocket down after about 5 s."""
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    socket = _socket(live_round, partner)
+
+    async def talk():
+        assert (await socket.connect())[0]
+        await _receive(socket)
+        assert await socket.receive_nothing(7)  # idle past the read: no crash, no close
+        await sync_to_async(lambda: Round.objects.filter(pk=live_round.pk).touch())()
+        heard = await _receive(socket)
+        await socket.disconnect()
+        return heard
+
+    assert async_to_sync(talk)() == {"kind": "changed", "version": _version(live_round)}
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_person_who_left_the_round_is_cut_off_at_the_next_event(live_round, partner):
     socket = _socket(live_round, partner)
 
