@@ -20,6 +20,7 @@ import struct
 
 import msgpack
 from channels.layers import InMemoryChannelLayer
+from channels_redis.core import RedisChannelLayer
 
 logger = logging.getLogger(__name__)
 
@@ -116,3 +117,11 @@ class EmbeddedChannelLayer(InMemoryChannelLayer):
                 os.unlink(self.socket_path)
             except FileNotFoundError:
                 pass
+
+
+class RedisLayer(RedisChannelLayer):
+    """Production's layer: channels-redis, waiting for events with a blocking read shorter than redis-py 8's
+    default 5 s socket timeout. With channels-redis's own 5 s the client's timeout raced the server's empty
+    answer, and every idle websocket was torn down after about 5 s."""
+
+    brpop_timeout = 2

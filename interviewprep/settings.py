@@ -255,10 +255,9 @@ if _channel_layer_url and not _channel_layer_url.startswith(("redis://", "rediss
     )
 if _channel_layer_url:
     CHANNEL_LAYERS = {"default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        # A socket timeout above the layer's 5 s blocking read (BZPOPMIN): redis-py 8 reads with a 5 s timeout by
-        # default, so an idle socket's read raced the server's empty answer and tore the websocket down.
-        "CONFIG": {"hosts": [{"address": _channel_layer_url, "socket_timeout": 15}],
+        # channels-redis's layer with a blocking read shorter than redis-py 8's 5 s socket timeout (live_layer.py).
+        "BACKEND": "interviewprep.live_layer.RedisLayer",
+        "CONFIG": {"hosts": [_channel_layer_url],
                    "prefix": env_str("CHANNEL_LAYER_PREFIX", "interviewprep"), "capacity": 200, "expiry": 30},
     }}
 else:

@@ -81,6 +81,11 @@ class HeardRecordings:
     none: bool = False
 
     @classmethod
+    def default(cls, *, shared: bool) -> "HeardRecordings":
+        """A participant hears the round's recordings; a share link, none unless asked for by `for_link`."""
+        return cls(none=shared)
+
+    @classmethod
     def for_link(cls, link: ShareLink, token: str) -> "HeardRecordings":
         return cls(owner_id=link.created_by_id, url=shared_audio_url(token), none=not link.include_recordings)
 

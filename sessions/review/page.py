@@ -154,7 +154,8 @@ def _mark_given(round_question: RoundQuestion, visible: Visibility) -> None:
 
 def round_replay(stage_round: Round, role: Role, *, user=None, hear: HeardRecordings | None = None) -> dict:
     """The whole timeline of one round as `user` (None: a share link's mentor) in `role` may see it, for JSON.
-    `hear`: which recordings play in it (sessions/calls/playback.py); None, every one of the round's."""
+    `hear`: which recordings play in it (sessions/calls/playback.py); by default all of the round's for a
+    participant and none for a share link."""
     now = timezone.now()
     events = list(RoundEvent.objects.filter(round=stage_round))
     all_questions = list(
@@ -187,7 +188,7 @@ def round_replay(stage_round: Round, role: Role, *, user=None, hear: HeardRecord
         events=_event_rows(events, by_id, imported=stage_round.session.is_imported),
         notes=_note_rows(notes),
         has_coding=any(rq.question.kind == Question.Kind.CODING for rq in questions),
-        recordings=(hear or HeardRecordings()).replay_rows(stage_round, shown=set(by_id)),
+        recordings=(hear or HeardRecordings.default(shared=user is None)).replay_rows(stage_round, shown=set(by_id)),
     )
     replay = timeline.to_dict()
     colour_snapshots(replay["entries"], {rq.pk: rq.language for rq in questions
@@ -277,14 +278,16 @@ def session_review(session: InterviewSession, *, user=None, shared_by: int | Non
         for sheet in NoteSheet.objects.filter(visible_filter):
             sheets[sheet.round_id][sheet.round_question_id] = sheet
 
-    recordings = (hear or HeardRecordings()).by_round(round_ids, user_id=None if user is None else user.pk)
+    hear = hear or HeardRecordings.default(shared=shared_by is not None)
+    recordings = hear.by_round(round_ids, user_id=None if user is None else user.pk)
     for stage_round in rounds:
         # A live round's candidate: only the questions put on screen so far.
         shown = [rq for rq in all_questions[stage_round.pk] if stage_round.visibility.shows(rq)]
         heard = recordings.get(stage_round.pk, [])
         for rq in shown:
             rq.heard_recordings = [r for r in heard if r.question_id == rq.pk]
-        stage_round.heard_recordings = [r for r in heard if r.question_id not in {rq.pk for rq in shown}]
+        listed = {rq.pk for rq in shown}
+        stage_round.heard_recordings = [r for r in heard if r.question_id not in listed]  # no question, or hidden
         _round_review(stage_round, shown, stage_rubric[stage_round.stage_id],
                       events[stage_round.pk], edits, notes[stage_round.pk], sheets[stage_round.pk], now)
     return {

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from questions.models import Question
+from sessions.calls.recordings import chunk_stream
 from sessions.models import Recording
 from sessions.rounds import services as round_services
 from tests.browser import pages
@@ -74,7 +75,7 @@ def test_a_call_connects_records_both_sides_and_plays_back_in_the_replay(browser
     assert [r.owner for r in recordings] == [owner, partner]
     for recording in recordings:
         assert recording.finished_at and recording.chunk_count >= 2 and recording.duration_seconds >= 3
-        assert b"".join(_chunks(recording)).startswith(WEBM_START)
+        assert b"".join(chunk_stream(recording)).startswith(WEBM_START)
     for page, recording in zip((interviewer, candidate), recordings):
         decoded = page.evaluate(DECODE, f"/practice/recordings/{recording.pk}/audio/")
         assert decoded["seconds"] >= 3 and decoded["rms"] > 0.01  # the fake microphone's tone, not silence
@@ -139,12 +140,6 @@ def test_the_call_rejoins_by_itself_when_the_page_changes_and_recording_goes_on(
         assert gap < 5, f"{user}: {gap:.1f} s between the two pieces"
         assert (first.round_question.question.slug, second.round_question.question.slug) == ("sum-two", "bayes")
     assert not interviewer.errors and not candidate.errors
-
-
-def _chunks(recording):
-    from sessions.calls.recordings import chunk_stream
-
-    return chunk_stream(recording)
 
 
 def test_a_solo_question_answered_aloud_plays_back(browser, live_server, owner, mini_pack):

@@ -10,6 +10,7 @@ from questions.models import Question
 from sessions.access import Role
 from sessions.calls import recordings as svc
 from sessions.models import Recording, RecordingChunk, RoundQuestion
+from sessions.rounds import services as round_services
 from tests.sessions.calls.conftest import as_role, webm
 
 MIME = "audio/webm;codecs=opus"
@@ -148,8 +149,6 @@ def test_a_call_without_both_agreeing_is_not_recorded(live_round, owner):
 
 @pytest.mark.django_db
 def test_spoken_answers_are_for_solo_rounds_and_spoken_questions(live_round, owner, partner, mini_pack):
-    from sessions.rounds import services as round_services
-
     paired = as_role(live_round, Role.CANDIDATE)
     rq = paired.questions.first()
     assert _refusal(lambda: svc.recording_start(round=paired, user=partner, kind="answer", mime=MIME,
@@ -175,8 +174,6 @@ def test_the_recruiter_stage_answers_every_question_aloud(solo_round):
 
 @pytest.mark.django_db
 def test_nothing_is_recorded_once_the_round_is_over(solo_round, owner):
-    from sessions.rounds import services as round_services
-
     round_services.round_end(round=solo_round)
     solo_round.role = Role.SOLO
     assert _refusal(lambda: _answer(solo_round, owner)).status == 409

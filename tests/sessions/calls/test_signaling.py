@@ -4,12 +4,14 @@ what is relayed to whom, and what is refused. One conversation per test, in one 
 import json
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 
+from questions.models import Question
+from sessions.calls import signaling
 from sessions.calls.signaling import BURST, CLOSE_MALFORMED, CLOSE_REPLACED, MAX_MESSAGE_BYTES, clean_signal
 from sessions.live.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_TOO_MANY
 from sessions.rounds import services as round_services
-from tests.sessions.live.helpers import websocket
+from tests.sessions.live.helpers import close_code, refused_with, websocket
 
 OFFER = {"kind": "description", "description": {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"},
          "id": "i1", "to": None}
@@ -23,35 +25,20 @@ def _socket(stage_round, user=None):
     return websocket(f"/ws/call/{stage_round.pk}/", user)
 
 
-async def _close_code(socket, timeout=5) -> int:
-    output = await socket.receive_output(timeout)
-    assert output["type"] == "websocket.close", output
-    return output["code"]
-
-
-def _refused_with(socket) -> int:
-    async def talk():
-        connected, _ = await socket.connect()
-        assert connected
-        return await _close_code(socket)
-
-    return async_to_sync(talk)()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_outsider_or_a_stranger_cannot_join_the_call(live_round, outsider):
-    assert _refused_with(_socket(live_round, outsider)) == CLOSE_FORBIDDEN
-    assert _refused_with(_socket(live_round)) == CLOSE_FORBIDDEN  # not signed in
+    assert refused_with(_socket(live_round, outsider)) == CLOSE_FORBIDDEN
+    assert refused_with(_socket(live_round)) == CLOSE_FORBIDDEN  # not signed in
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_solo_round_and_a_finished_round_have_no_call(live_round, owner, mini_pack):
-    from questions.models import Question
-
     solo = round_services.session_start(owner=owner, question=Question.objects.get(slug="bayes")).rounds.get()
-    assert _refused_with(_socket(solo, owner)) == CLOSE_FORBIDDEN
+    assert refused_with(_socket(solo, owner)) == CLOSE_FORBIDDEN
     round_services.round_end(round=live_round)
-    assert _refused_with(_socket(live_round, owner)) == CLOSE_FORBIDDEN
+    assert refused_with(_socket(live_round, owner)) == CLOSE_FORBIDDEN
 
 
 @pytest.mark.django_db(transaction=True)
@@ -97,7 +84,7 @@ def test_malformed_messages_close_the_socket(live_round, owner, partner, message
         await interviewer.connect()
         await candidate.connect()
         await interviewer.send_to(text_data=message)
-        assert await _close_code(interviewer) == CLOSE_MALFORMED
+        assert await close_code(interviewer) == CLOSE_MALFORMED
         assert await candidate.receive_nothing(0.3)  # nothing reached the other side
         await candidate.disconnect()
 
@@ -111,11 +98,11 @@ def test_an_oversized_message_and_a_flood_are_cut_off(live_round, owner):
     async def talk():
         await big.connect()
         await big.send_to(text_data="x" * (MAX_MESSAGE_BYTES + 1))
-        assert await _close_code(big) == CLOSE_TOO_BIG
+        assert await close_code(big) == CLOSE_TOO_BIG
         await flood.connect()
         for _ in range(BURST + 20):
             await flood.send_to(text_data=json.dumps(MEDIA))
-        assert await _close_code(flood) == CLOSE_TOO_MANY
+        assert await close_code(flood) == CLOSE_TOO_MANY
 
     async_to_sync(talk)()
 
@@ -128,7 +115,7 @@ def test_joining_from_a_second_tab_closes_the_first(live_round, owner, partner):
         await first.connect()
         await candidate.connect()
         await second.connect()
-        assert await _close_code(first) == CLOSE_REPLACED
+        assert await close_code(first) == CLOSE_REPLACED
         await candidate.send_to(text_data=json.dumps(OFFER))
         assert json.loads(await second.receive_from(5))["kind"] == "description"
         await second.disconnect()
@@ -139,24 +126,19 @@ def test_joining_from_a_second_tab_closes_the_first(live_round, owner, partner):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_person_who_leaves_the_round_stops_hearing_the_call(live_round, owner, partner, monkeypatch):
-    import sessions.calls.signaling as signaling
-
     monkeypatch.setattr(signaling, "ACCESS_TTL", 0)  # check on every message, not once a second
-
     interviewer, candidate = _socket(live_round, owner), _socket(live_round, partner)
+    end_round = sync_to_async(lambda: round_services.round_end(round=live_round))
 
     async def talk():
         await interviewer.connect()
         await candidate.connect()
-        await _end_round()
+        await end_round()
         await interviewer.send_to(text_data=json.dumps(OFFER))
-        assert await _close_code(interviewer) == CLOSE_FORBIDDEN
+        assert await close_code(interviewer) == CLOSE_FORBIDDEN
         assert await candidate.receive_nothing(0.3)
         await candidate.disconnect()
 
-    from asgiref.sync import sync_to_async
-
-    _end_round = sync_to_async(lambda: round_services.round_end(round=live_round))
     async_to_sync(talk)()
 
 

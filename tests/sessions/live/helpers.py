@@ -1,5 +1,6 @@
 """Opening the application's websockets as a signed-in browser would (session cookie, same-site Origin)."""
 
+from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
@@ -17,3 +18,21 @@ def cookie_for(user) -> tuple[bytes, bytes]:
 def websocket(path: str, user=None, origin=ORIGIN) -> WebsocketCommunicator:
     headers = [origin] + ([cookie_for(user)] if user is not None else [])
     return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def close_code(socket, timeout=5) -> int:
+    """The code the socket was closed with (it must be the next thing it does)."""
+    output = await socket.receive_output(timeout)
+    assert output["type"] == "websocket.close", output
+    return output["code"]
+
+
+def refused_with(socket) -> int:
+    """The close code of a socket its consumer refuses (accepted, then closed at once, with nothing said)."""
+
+    async def talk():
+        connected, _ = await socket.connect()
+        assert connected
+        return await close_code(socket)
+
+    return async_to_sync(talk)()

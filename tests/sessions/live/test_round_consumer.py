@@ -15,7 +15,7 @@ from questions.models import Question
 from sessions.live.consumers import BURST, CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_TOO_MANY
 from sessions.models import Round
 from sessions.rounds import services as round_services
-from tests.sessions.live.helpers import ORIGIN, websocket
+from tests.sessions.live.helpers import ORIGIN, close_code, refused_with, websocket
 
 
 def _socket(stage_round, user=None, origin=ORIGIN):
@@ -34,26 +34,11 @@ async def _drain(socket, quiet=0.5) -> list[dict]:
     return heard
 
 
-async def _close_code(socket, timeout=5) -> int:
-    output = await socket.receive_output(timeout)
-    assert output["type"] == "websocket.close", output
-    return output["code"]
-
 
 def _version(stage_round) -> int:
     stage_round.refresh_from_db()
     return stage_round.version
 
-
-def _refused_with(socket) -> int:
-    """The close code of a socket the consumer refuses (accepted, then closed at once, with nothing said)."""
-
-    async def talk():
-        connected, _ = await socket.connect()
-        assert connected
-        return await _close_code(socket)
-
-    return async_to_sync(talk)()
 
 
 @pytest.mark.django_db(transaction=True)  # the consumer closes the connection it finds (channels.db)
@@ -83,14 +68,14 @@ def test_a_solo_round_has_a_socket_for_its_owner_only(mini_pack, owner, outsider
         return hello
 
     assert async_to_sync(talk)()["kind"] == "hello"
-    assert _refused_with(_socket(solo, outsider)) == CLOSE_FORBIDDEN
+    assert refused_with(_socket(solo, outsider)) == CLOSE_FORBIDDEN
 
 
 @pytest.mark.django_db(transaction=True)  # the consumer closes the connection it finds (channels.db)
 def test_an_outsider_an_anonymous_visitor_and_a_missing_round_are_refused(live_round, outsider):
-    assert _refused_with(_socket(live_round, outsider)) == CLOSE_FORBIDDEN
-    assert _refused_with(_socket(live_round)) == CLOSE_FORBIDDEN
-    assert _refused_with(_socket(Round(pk=live_round.pk + 1000), outsider)) == CLOSE_FORBIDDEN
+    assert refused_with(_socket(live_round, outsider)) == CLOSE_FORBIDDEN
+    assert refused_with(_socket(live_round)) == CLOSE_FORBIDDEN
+    assert refused_with(_socket(Round(pk=live_round.pk + 1000), outsider)) == CLOSE_FORBIDDEN
 
 
 @pytest.mark.django_db(transaction=True)  # the consumer closes the connection it finds (channels.db)
@@ -136,7 +121,7 @@ def test_a_change_reaches_both_sockets_as_a_version_and_nothing_else(live_round,
 def test_an_idle_socket_outlives_the_layers_blocking_read_and_still_hears_a_change(live_round, partner, settings):
     """The Redis layer waits for events with a 5 s blocking read; a socket timeout at or under it (redis-py 8's
     default) tore every idle websocket down after about 5 s."""
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "interviewprep.live_layer.RedisLayer"
     socket = _socket(live_round, partner)
 
     async def talk():
@@ -163,7 +148,7 @@ def test_a_person_who_left_the_round_is_cut_off_at_the_next_event(live_round, pa
         assert (await socket.connect())[0]
         await _receive(socket)
         await sync_to_async(take_the_round_back)()
-        return await _close_code(socket)
+        return await close_code(socket)
 
     assert async_to_sync(talk)() == CLOSE_FORBIDDEN
 
@@ -193,7 +178,7 @@ def test_an_oversized_or_binary_message_closes_the_socket(live_round, partner, m
         assert (await socket.connect())[0]
         await _receive(socket)
         await socket.send_to(**message)
-        return await _close_code(socket)
+        return await close_code(socket)
 
     assert async_to_sync(talk)() == CLOSE_TOO_BIG
 
