@@ -128,9 +128,10 @@ class CallConsumer(AsyncWebsocketConsumer):
             await self.accept()  # then closed with a code the page reads (a refused handshake is a bare 1006)
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        await self.accept()
+        # In the group before the page hears it is connected: a signal sent the moment after is not lost.
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.joined = True
+        await self.accept()
         # The same person's older sockets (another tab) leave the call.
         await self.channel_layer.group_send(self.group, {"type": "call.joined", "sender": self.channel_name,
                                                          "role": str(self.role)})
