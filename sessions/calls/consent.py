@@ -18,6 +18,8 @@ from sessions.models import CallConsent, InterviewSession, Round
 from sessions.rounds.refusals import RoundClosed
 
 NOT_PAIRED = "Only a paired round has a call to record."
+# Nobody agrees and nothing records: after a stop, a decline, or the round's end.
+CLEARED = {"interviewer_agrees": False, "candidate_agrees": False, "asked_by": None, "recording_since": None}
 ROUND_OVER = "Only the call of a running round is recorded: start the round first, or it is over."
 
 
@@ -58,9 +60,8 @@ def recording_stop(*, round: Round) -> CallConsent:
     Allowed after the round ended too (a page still showing "recording" must be able to stop it)."""
     with transaction.atomic():
         consent = _locked(round)
-        consent.interviewer_agrees = consent.candidate_agrees = False
-        consent.asked_by = None
-        consent.recording_since = None
+        for name, value in CLEARED.items():
+            setattr(consent, name, value)
         consent.save()
         Round.objects.filter(pk=round.pk).touch()
     return consent
@@ -68,6 +69,4 @@ def recording_stop(*, round: Round) -> CallConsent:
 
 def consent_stop_on_finish(stage_round: Round) -> None:
     """A finished round records nothing more (called as the round ends, inside its transaction)."""
-    CallConsent.objects.filter(round=stage_round).update(
-        interviewer_agrees=False, candidate_agrees=False, asked_by=None, recording_since=None
-    )
+    CallConsent.objects.filter(round=stage_round).update(**CLEARED)

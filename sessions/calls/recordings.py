@@ -32,7 +32,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from questions.models import Question, Stage
@@ -219,10 +219,10 @@ def recordings_finish_stale(*, now: datetime | None = None, owner_id: int | None
         finished = Recording.objects.filter(pk__in=surplus).update(finished_at=now)
     else:
         finished = 0
-    for recording in open_ones.filter(started_at__lt=now - STALE_AFTER):
-        last = recording.chunks.order_by("-seq").values_list("created_at", flat=True).first()
-        if last is None or last < now - STALE_AFTER:
-            finished += Recording.objects.filter(pk=recording.pk, finished_at=None).update(finished_at=now)
+    cutoff = now - STALE_AFTER
+    abandoned = (open_ones.filter(started_at__lt=cutoff).annotate(last_chunk=Max("chunks__created_at"))
+                 .filter(Q(last_chunk=None) | Q(last_chunk__lt=cutoff)).values_list("pk", flat=True))
+    finished += Recording.objects.filter(pk__in=list(abandoned), finished_at=None).update(finished_at=now)
     if owner_id is None:  # the sweep: a finished recording that never received audio is nothing to keep
         Recording.objects.filter(bytes=0, finished_at__lt=now - STALE_AFTER).delete()
     return finished
@@ -234,11 +234,9 @@ def recordings_purge(*, now: datetime | None = None) -> int:
     if not days:
         return 0
     old = Recording.objects.filter(started_at__lt=(now or timezone.now()) - timedelta(days=days))
-    count = 0
-    for recording in old.iterator():
-        recording.delete()
-        count += 1
-    return count
+    # One delete; Django still sends each chunk's post_delete, which removes its file (sessions/calls/signals.py).
+    _, deleted = old.delete()
+    return deleted.get(Recording._meta.label, 0)
 
 
 def _chunk_names(recording: Recording) -> list[str]:
