@@ -39,6 +39,7 @@ async def _open(path, socket) -> tuple[bool, list[bytes | str]]:
     output = await socket.receive_output(5)
     if output["type"] == "websocket.close":
         assert output["code"] == CLOSE_FORBIDDEN
+        await socket.disconnect()  # the consumer ends in this event loop, not as it closes
         return False, frames
     frames.append(output.get("bytes") or output.get("text"))
     if path.startswith("/ws/pad/"):
@@ -108,6 +109,7 @@ def test_only_the_rounds_two_people_join_its_call_and_only_while_it_runs(mini_pa
             else:
                 output = await socket.receive_output(1)
                 assert (output["type"], output.get("code")) == ("websocket.close", CLOSE_FORBIDDEN)
+                await socket.disconnect()
                 opened[actor] = False
         for actor, socket in unopened.items():
             if opened[actor]:

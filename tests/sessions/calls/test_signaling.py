@@ -87,6 +87,7 @@ def test_malformed_messages_close_the_socket(live_round, owner, partner, message
         assert await close_code(interviewer) == CLOSE_MALFORMED
         assert await candidate.receive_nothing(0.3)  # nothing reached the other side
         await candidate.disconnect()
+        await interviewer.disconnect()
 
     async_to_sync(talk)()
 
@@ -103,6 +104,8 @@ def test_an_oversized_message_and_a_flood_are_cut_off(live_round, owner):
         for _ in range(BURST + 20):
             await flood.send_to(text_data=json.dumps(MEDIA))
         assert await close_code(flood) == CLOSE_TOO_MANY
+        await big.disconnect()
+        await flood.disconnect()
 
     async_to_sync(talk)()
 
@@ -120,6 +123,7 @@ def test_joining_from_a_second_tab_closes_the_first(live_round, owner, partner):
         assert json.loads(await second.receive_from(5))["kind"] == "description"
         await second.disconnect()
         await candidate.disconnect()
+        await first.disconnect()
 
     async_to_sync(talk)()
 
@@ -138,6 +142,7 @@ def test_a_person_who_leaves_the_round_stops_hearing_the_call(live_round, owner,
         assert await close_code(interviewer) == CLOSE_FORBIDDEN
         assert await candidate.receive_nothing(0.3)
         await candidate.disconnect()
+        await interviewer.disconnect()
 
     async_to_sync(talk)()
 

@@ -21,7 +21,10 @@ def websocket(path: str, user=None, origin=ORIGIN) -> WebsocketCommunicator:
 
 
 async def close_code(socket, timeout=5) -> int:
-    """The code the socket was closed with (it must be the next thing it does)."""
+    """The code the socket was closed with (it must be the next thing it does). A test then hangs up the
+    browser's side too (`socket.disconnect()`) before its event loop ends, so the consumer ends in that loop:
+    one left running is cancelled only as the loop closes, where channels-redis's receive can keep the loop
+    from ever closing."""
     output = await socket.receive_output(timeout)
     assert output["type"] == "websocket.close", output
     return output["code"]
@@ -33,6 +36,8 @@ def refused_with(socket) -> int:
     async def talk():
         connected, _ = await socket.connect()
         assert connected
-        return await close_code(socket)
+        code = await close_code(socket)
+        await socket.disconnect()
+        return code
 
     return async_to_sync(talk)()

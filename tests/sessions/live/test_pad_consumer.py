@@ -52,6 +52,7 @@ class PadClient:
         while True:
             output = await self.socket.receive_output(5)
             if output["type"] == "websocket.close":
+                await self.socket.disconnect()  # the consumer ends in this event loop, not as it closes
                 return output["code"]
 
     def __str__(self) -> str:

@@ -81,8 +81,14 @@ def test_an_outsider_an_anonymous_visitor_and_a_missing_round_are_refused(live_r
 @pytest.mark.django_db(transaction=True)  # the consumer closes the connection it finds (channels.db)
 @pytest.mark.parametrize("origin", [b"https://evil.example", b"null"])
 def test_another_sites_page_cannot_open_the_socket_with_the_visitors_cookie(live_round, partner, origin):
-    connected, _ = async_to_sync(_socket(live_round, partner, origin=(b"origin", origin)).connect)()
-    assert not connected  # refused at the handshake, before the consumer runs
+    socket = _socket(live_round, partner, origin=(b"origin", origin))
+
+    async def talk():
+        connected, _ = await socket.connect()
+        await socket.disconnect()  # Channels' denier is a consumer too: it must end in this event loop
+        return connected
+
+    assert not async_to_sync(talk)()  # refused at the handshake, before the consumer runs
 
 
 @pytest.mark.django_db(transaction=True)
@@ -148,7 +154,9 @@ def test_a_person_who_left_the_round_is_cut_off_at_the_next_event(live_round, pa
         assert (await socket.connect())[0]
         await _receive(socket)
         await sync_to_async(take_the_round_back)()
-        return await close_code(socket)
+        code = await close_code(socket)
+        await socket.disconnect()
+        return code
 
     assert async_to_sync(talk)() == CLOSE_FORBIDDEN
 
@@ -178,7 +186,9 @@ def test_an_oversized_or_binary_message_closes_the_socket(live_round, partner, m
         assert (await socket.connect())[0]
         await _receive(socket)
         await socket.send_to(**message)
-        return await close_code(socket)
+        code = await close_code(socket)
+        await socket.disconnect()
+        return code
 
     assert async_to_sync(talk)() == CLOSE_TOO_BIG
 
@@ -195,6 +205,7 @@ def test_a_flood_of_messages_closes_the_socket(live_round, partner):
         while True:  # the first BURST are answered, then the socket is closed
             output = await socket.receive_output(5)
             if output["type"] == "websocket.close":
+                await socket.disconnect()
                 return output["code"]
 
     assert async_to_sync(talk)() == CLOSE_TOO_MANY
