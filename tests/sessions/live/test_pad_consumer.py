@@ -8,8 +8,9 @@ import pycrdt
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 
-from sessions.live.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG
-from sessions.live.pad_consumer import CLOSE_MALFORMED, PadRoom
+from sessions.live import pad_consumer
+from sessions.live.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_TOO_MANY
+from sessions.live.pad_consumer import BURST, CLOSE_MALFORMED, PadRoom
 from sessions.live.pads import TEXT
 from sessions.models import Round, RoundQuestion, SharedDocument, Snapshot
 from tests.sessions.live.helpers import websocket
@@ -213,3 +214,16 @@ def test_a_person_who_left_the_round_is_cut_off_at_their_next_edit(live_round, p
 
     assert async_to_sync(talk)() == CLOSE_FORBIDDEN
     assert "after leaving" not in RoundQuestion.objects.get(round=live_round, question__slug="sum-two").code
+
+
+def test_a_flood_of_edits_closes_the_socket(live_round, partner, monkeypatch):
+    monkeypatch.setattr(pad_consumer, "MESSAGES_PER_SECOND", 0)  # no refill: the cut-off does not race the clock
+    client = PadClient(live_round, partner)
+
+    async def talk():
+        await client.open()
+        for at in range(BURST + 5):
+            await client.type(at, "x")
+        return await client.close_code()
+
+    assert async_to_sync(talk)() == CLOSE_TOO_MANY

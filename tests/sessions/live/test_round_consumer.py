@@ -7,11 +7,13 @@ transaction.
 """
 
 import json
+import time
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 
 from questions.models import Question
+from sessions.live import consumers
 from sessions.live.consumers import BURST, CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_TOO_MANY
 from sessions.models import Round
 from sessions.rounds import services as round_services
@@ -194,7 +196,8 @@ def test_an_oversized_or_binary_message_closes_the_socket(live_round, partner, m
 
 
 @pytest.mark.django_db(transaction=True)  # the consumer closes the connection it finds (channels.db)
-def test_a_flood_of_messages_closes_the_socket(live_round, partner):
+def test_a_flood_of_messages_closes_the_socket(live_round, partner, monkeypatch):
+    monkeypatch.setattr(consumers, "MESSAGES_PER_SECOND", 0)  # no refill: the cut-off does not race the clock
     socket = _socket(live_round, partner)
 
     async def talk():
@@ -209,3 +212,11 @@ def test_a_flood_of_messages_closes_the_socket(live_round, partner):
                 return output["code"]
 
     assert async_to_sync(talk)() == CLOSE_TOO_MANY
+
+
+def test_the_message_budget_allows_a_burst_then_refills_at_its_rate():
+    budget = consumers.MessageBudget(rate=1000, burst=3)
+    assert [budget.take() for _ in range(4)] == [True, True, True, False]
+    time.sleep(0.01)  # at least 10 tokens' worth of time, capped at the burst
+    assert [budget.take() for _ in range(4)] == [True, True, True, False]
+    assert not consumers.MessageBudget(rate=0, burst=0).take()
