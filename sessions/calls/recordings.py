@@ -11,7 +11,7 @@ anything is stored:
   same size (its answer was lost), is accepted without storing it twice; a gap or a different size is
   a 409 that says which number the server expects;
 - no chunk is larger than RECORDING_CHUNK_MAX_BYTES, no user's recordings together larger than
-  RECORDING_QUOTA_BYTES, no recording longer than RECORDING_MAX_SECONDS (nor longer than the time
+  RECORDING_QUOTA_BYTES (uploads of one user take turns, so two tabs cannot both pass it), no recording longer than RECORDING_MAX_SECONDS (nor longer than the time
   since it started, give or take the recorder's own buffering);
 - a call is recorded only while both people agree (sessions/calls/consent.py); a spoken answer only
   by the solo owner, on a question that is spoken (concept, behavioural, recruiter).
@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -114,16 +115,25 @@ def recording_start(*, round: Round, user, kind: str, mime: str, round_question:
             raise RecordingRefused("Only concept, behavioural and recruiter questions are answered aloud.", status=400)
     else:
         raise RecordingRefused("Unknown kind of recording.", status=400)
-    if quota_used(user.pk) >= settings.RECORDING_QUOTA_BYTES:
-        raise RecordingRefused(quota_message(), status=403)
-    if Recording.objects.filter(owner=user, started_at__gt=now - timedelta(minutes=1)).count() >= STARTS_PER_MINUTE:
-        raise RecordingRefused("Too many recordings started in the last minute: wait a moment.", status=429)
     with transaction.atomic():
+        _lock_owner(user.pk)
+        if quota_used(user.pk) >= settings.RECORDING_QUOTA_BYTES:
+            raise RecordingRefused(quota_message(), status=403)
+        if Recording.objects.filter(owner=user, started_at__gt=now - timedelta(minutes=1)).count() >= STARTS_PER_MINUTE:
+            raise RecordingRefused("Too many recordings started in the last minute: wait a moment.", status=429)
         recordings_finish_stale(owner_id=user.pk, now=now, keep_open=MAX_OPEN_PER_USER - 1)
         return Recording.objects.create(
             round=round, round_question=round_question, owner=user, kind=kind, mime=mime,
             offset=_offset_now(round, now), started_at=now,
         )
+
+
+def _lock_owner(user_id: int) -> None:
+    """Take the owner's row lock until the transaction ends. Two tabs uploading at once each lock only
+    their own recording, so both could read the same total and both pass the quota; with this, one waits
+    for the other to commit and reads its bytes. Always the user before a recording: one order, no deadlock.
+    (SQLite needs no help: its IMMEDIATE transactions already take one write lock at a time.)"""
+    list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
 
 
 def quota_message() -> str:
@@ -152,6 +162,7 @@ def chunk_append(*, recording: Recording, seq: int, data: bytes, content_type: s
         raise RecordingRefused(f"A chunk may be at most {settings.RECORDING_CHUNK_MAX_BYTES // 1024} KB.", status=413)
     storage = recordings_storage()
     with transaction.atomic():
+        _lock_owner(recording.owner_id)
         locked = Recording.objects.select_for_update().get(pk=recording.pk)
         if seq < locked.chunk_count:
             existing = RecordingChunk.objects.filter(recording=locked, seq=seq).values_list("size", flat=True).first()

@@ -1,9 +1,11 @@
 """Recording services (sessions/calls/recordings.py) on the real storage: who may record what, and every
 rule a chunk must pass (type, signature, size, order, quota, time) before anything is stored."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from questions.models import Question
@@ -107,6 +109,34 @@ def test_the_quota_stops_a_chunk_that_would_pass_it_and_a_new_recording(solo_rou
     svc.chunk_append(recording=recording, seq=1, data=webm(100), content_type=MIME, audio_ms=None)  # exactly full
     assert svc.quota_used(owner.pk) == 1000
     assert _refusal(lambda: _answer(solo_round, owner)).status == 403
+
+
+@pytest.mark.django_db(transaction=True)  # two connections: each upload sees only what the other committed
+def test_two_tabs_uploading_at_once_cannot_both_pass_the_quota(solo_round, owner, settings):
+    settings.RECORDING_QUOTA_BYTES = 1000
+    first, second = _answer(solo_round, owner), _answer(solo_round, owner)
+    outcome = {}
+
+    def second_tab_uploads():
+        try:
+            outcome["receipt"] = svc.chunk_append(recording=second, seq=0, data=webm(600, first=True),
+                                                  content_type=MIME, audio_ms=None)
+        except svc.RecordingRefused as refused:
+            outcome["refused"] = refused
+        finally:
+            connection.close()
+
+    second_tab = threading.Thread(target=second_tab_uploads)
+    with transaction.atomic():  # the first tab's chunk is stored but not yet committed when the second's arrives
+        svc.chunk_append(recording=first, seq=0, data=webm(600, first=True), content_type=MIME, audio_ms=None)
+        second_tab.start()
+        second_tab.join(timeout=1)
+        waited_for_the_first = second_tab.is_alive()
+    second_tab.join(timeout=60)
+    assert waited_for_the_first, "the second upload read the quota while the first was still being stored"
+    assert "receipt" not in outcome and outcome["refused"].status == 403
+    assert svc.quota_used(owner.pk) == 600
+    assert not RecordingChunk.objects.filter(recording=second).exists()
 
 
 @pytest.mark.django_db
