@@ -82,6 +82,31 @@ def env_json_list(name: str) -> list[dict]:
     return value
 
 
+def recordings_storage_from_env(local_dir: str) -> dict:
+    """The STORAGES entry for recordings: private files under `local_dir`, or with RECORDINGS_STORAGE=s3
+    any S3-compatible store through django-storages. Credentials come from the environment as boto3 reads
+    them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never from settings."""
+    kind = env_str("RECORDINGS_STORAGE")
+    if kind in ("", "local"):
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": local_dir, "base_url": None,
+                            "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}}
+    if kind != "s3":
+        raise ImproperlyConfigured("RECORDINGS_STORAGE must be 'local' (the default) or 's3'")
+    bucket = env_str("RECORDINGS_S3_BUCKET")
+    if not bucket:
+        raise ImproperlyConfigured("RECORDINGS_STORAGE=s3 needs RECORDINGS_S3_BUCKET")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("RECORDINGS_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("RECORDINGS_S3_REGION") or None,
+        "location": env_str("RECORDINGS_S3_PREFIX", "recordings"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }}
+
+
 def database_from_url(url: str, *, base_dir: Path) -> dict:
     """Turn `sqlite:///path` or `postgres://user:pass@host:port/name` into a DATABASES entry."""
     parsed = urlparse(url)

@@ -19,6 +19,7 @@ from interviewprep.env import (
     env_json_list,
     env_list,
     env_str,
+    recordings_storage_from_env,
     secret_key_from,
     sqlite_database,
 )
@@ -146,28 +147,10 @@ STORAGES = {
     # Collected files get content hashes in their names, so WhiteNoise can cache them for ever.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_ROOT
                     else "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    # Recordings of calls and spoken answers (sessions/calls/). Never served straight from the storage:
-    # every byte goes out through a view that checks who is asking.
-    "recordings": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                   "OPTIONS": {"location": RECORDINGS_DIR, "base_url": None,
-                               "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}},
+    # Recordings of calls and spoken answers (sessions/calls/): local files, or S3 with RECORDINGS_STORAGE=s3.
+    # Never served straight from the storage: every byte goes out through a view that checks who is asking.
+    "recordings": recordings_storage_from_env(RECORDINGS_DIR),
 }
-if env_str("RECORDINGS_STORAGE") == "s3":
-    # Any S3-compatible store through django-storages; credentials come from the environment as boto3
-    # reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never from this file.
-    STORAGES["recordings"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": env_str("RECORDINGS_S3_BUCKET"),
-        "endpoint_url": env_str("RECORDINGS_S3_ENDPOINT_URL") or None,
-        "region_name": env_str("RECORDINGS_S3_REGION") or None,
-        "location": env_str("RECORDINGS_S3_PREFIX", "recordings"),
-        "default_acl": "private",
-        "querystring_auth": True,
-        "file_overwrite": False,
-    }}
-    if not STORAGES["recordings"]["OPTIONS"]["bucket_name"]:
-        raise ImproperlyConfigured("RECORDINGS_STORAGE=s3 needs RECORDINGS_S3_BUCKET")
-elif env_str("RECORDINGS_STORAGE") not in ("", "local"):
-    raise ImproperlyConfigured("RECORDINGS_STORAGE must be 'local' (the default) or 's3'")
 
 # Cookies and transport. Production turns these on through the environment.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -10,6 +10,7 @@ from interviewprep.env import (
     env_int,
     env_json_list,
     env_list,
+    recordings_storage_from_env,
     secret_key_from,
 )
 
@@ -56,6 +57,24 @@ def test_env_json_list(monkeypatch):
         monkeypatch.setenv("WEBRTC_ICE_SERVERS", wrong)
         with pytest.raises(ImproperlyConfigured, match="WEBRTC_ICE_SERVERS"):
             env_json_list("WEBRTC_ICE_SERVERS")
+
+
+def test_recordings_are_local_files_unless_s3_is_asked_for(monkeypatch):
+    for name in ("RECORDINGS_STORAGE", "RECORDINGS_S3_BUCKET", "RECORDINGS_S3_ENDPOINT_URL", "RECORDINGS_S3_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+    local = recordings_storage_from_env("/srv/rec")
+    assert local["BACKEND"].endswith("FileSystemStorage") and local["OPTIONS"]["location"] == "/srv/rec"
+    assert local["OPTIONS"]["file_permissions_mode"] == 0o600
+    monkeypatch.setenv("RECORDINGS_STORAGE", "s3")
+    with pytest.raises(ImproperlyConfigured, match="needs RECORDINGS_S3_BUCKET"):
+        recordings_storage_from_env("/srv/rec")
+    monkeypatch.setenv("RECORDINGS_S3_BUCKET", "voices")
+    s3 = recordings_storage_from_env("/srv/rec")["OPTIONS"]
+    assert (s3["bucket_name"], s3["endpoint_url"], s3["location"], s3["default_acl"]) == (
+        "voices", None, "recordings", "private")
+    monkeypatch.setenv("RECORDINGS_STORAGE", "gcs")
+    with pytest.raises(ImproperlyConfigured, match="'local' .* or 's3'"):
+        recordings_storage_from_env("/srv/rec")
 
 
 def test_database_urls(tmp_path):
