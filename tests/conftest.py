@@ -96,6 +96,20 @@ def mini_pack(db):
 
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and on PostgreSQL the other sessions on it hung up before it is
+    dropped. Consumers reach the database from asgiref's pool threads, whose connections live on for
+    CONN_MAX_AGE after their test; a DROP DATABASE with them open fails ("being accessed by other
+    users") and leaves test_test behind. Only this run's own connections are on that database."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 def _database_url() -> str:
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
